@@ -1,0 +1,125 @@
+#include "cli/commands.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/overrides.hpp"
+#include "launch/launcher.hpp"
+#include "profile/loader.hpp"
+#include "spec/from_profile.hpp"
+#include "spec/oci_json.hpp"
+#include "util/error.hpp"
+
+namespace sbx::cli {
+
+namespace {
+
+Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::string> command) {
+  Variables vars = Variables::from_process();
+  LoadedProfile lp = load_profile(profile, vars, overrides_table(o));
+  BuildContext ctx = BuildContext::from_process(std::move(command));
+  ctx.caller_user = vars.values["USER"];
+  ctx.profile_name = profile.empty() ? "default" : profile;
+  return build_spec(lp.table, ctx);
+}
+
+}  // namespace
+
+int cmd_run(const RunOptions& o) {
+  if (!o.saw_separator || o.command.empty()) {
+    std::string hint = o.profile.empty() ? "" : " (did you mean `sbx run -- " + o.profile + "`?)";
+    throw Error("no command given: write it after `--`, as in `sbx run [PROFILE] -- make -j4`" + hint);
+  }
+  Spec spec = resolve(o.profile, o.overrides, o.command);
+  LaunchOptions lo;
+  lo.verbose = o.verbose;
+  lo.json_status = o.json_status;
+  lo.audit_log = o.audit;
+  return launch(spec, lo);
+}
+
+int cmd_check(const CheckOptions& o) {
+  std::vector<std::string> profiles = o.profiles;
+  if (profiles.empty()) profiles.push_back("");
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& p : profiles) {
+    Variables vars = Variables::from_process();
+    LoadedProfile lp = load_profile(p, vars);
+    BuildContext ctx = BuildContext::from_process({"true"});
+    ctx.caller_user = vars.values["USER"];
+    ctx.profile_name = p.empty() ? "default" : p;
+    Spec spec = build_spec(lp.table, ctx);
+    if (o.json) {
+      std::ostringstream ss;
+      ss << toml::json_formatter{lp.table};
+      all.push_back({{"profile", ctx.profile_name},
+                     {"chain", lp.chain},
+                     {"resolved", nlohmann::json::parse(ss.str())},
+                     {"spec", to_oci_json(spec)}});
+      continue;
+    }
+    std::cout << "# " << ctx.profile_name << ": ok";
+    if (lp.chain.size() > 1) {
+      std::cout << " (";
+      for (size_t i = 0; i < lp.chain.size(); ++i) std::cout << (i ? " extends " : "") << lp.chain[i];
+      std::cout << ")";
+    }
+    std::cout << "\n# Fully resolved: `extends` merged, variables expanded.\n";
+    std::cout << lp.table << "\n";
+    if (profiles.size() > 1) std::cout << "\n";
+  }
+  if (o.json) std::cout << all.dump(2) << "\n";
+  return 0;
+}
+
+int cmd_export(const ExportOptions& o) {
+  if (!o.seccomp_json && (!o.saw_separator || o.command.empty()))
+    throw Error("no command given: `sbx export [PROFILE] -- CMD [ARGS...]` (the command becomes process.args)");
+  Spec spec = resolve(o.profile, o.overrides, o.command.empty() ? std::vector<std::string>{"true"} : o.command);
+  if (o.seccomp_json) {
+    nlohmann::json j = to_oci_json(spec);
+    if (!j["linux"].contains("seccomp")) throw Error("profile has no [seccomp] section to export");
+    std::cout << j["linux"]["seccomp"].dump(2) << "\n";
+    return 0;
+  }
+  nlohmann::json j = to_oci_json(spec);
+  if (o.bundle.empty()) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(o.bundle) / "rootfs", ec);
+  if (ec) throw Error("--bundle: cannot create " + o.bundle + "/rootfs: " + ec.message());
+  std::ofstream f(fs::path(o.bundle) / "config.json");
+  f << j.dump(2) << "\n";
+  if (!f) throw Error("--bundle: cannot write " + o.bundle + "/config.json");
+  return 0;
+}
+
+int cmd_profiles(bool names_only) {
+  for (const auto& p : list_profiles()) {
+    if (names_only) {
+      std::cout << p.name << "\n";
+      continue;
+    }
+    std::string desc;
+    try {
+      ProfileSource src = find_profile(p.name);
+      toml::table t = parse_profile_text(src.text, src.display);
+      desc = t["description"].value_or(std::string());
+    } catch (const std::exception&) {
+      desc = "(unreadable)";
+    }
+    std::printf("%-12s %s\n%-12s   from %s\n", p.name.c_str(), desc.c_str(), "", p.location.c_str());
+  }
+  return 0;
+}
+
+}  // namespace sbx::cli

@@ -1,0 +1,40 @@
+// What the command line says, parsed (cli/app.cpp) and not yet acted on.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace sbx::cli {
+
+// Overrides of the profile given on `sbx run` / `sbx export`; merged over the profile
+// as one more layer, then validated with it (cli/overrides.cpp).
+struct Overrides {
+  std::vector<std::string> ro, rw, tmpfs, env, keep_env;
+  std::string network, timeout, cwd, hostname;
+  bool seccomp_log = false;
+};
+
+struct RunOptions {
+  std::string profile;                 // "" = built-in default
+  std::vector<std::string> command;    // after "--"
+  bool saw_separator = false;
+  Overrides overrides;
+  bool verbose = false;
+  std::string json_status;
+  std::string audit;
+};
+
+struct CheckOptions {
+  std::vector<std::string> profiles;
+  bool json = false;
+};
+
+struct ExportOptions {
+  std::string profile;
+  std::vector<std::string> command;
+  bool saw_separator = false;
+  Overrides overrides;
+  std::string bundle;
+  bool seccomp_json = false;
+};
+
+}  // namespace sbx::cli

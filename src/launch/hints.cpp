@@ -1,0 +1,35 @@
+#include "launch/hints.hpp"
+
+#include <cerrno>
+#include <fstream>
+
+namespace sbx {
+
+namespace {
+std::string read_sysctl(const char* path) {
+  std::ifstream f(path);
+  std::string v;
+  if (f) f >> v;
+  return v;
+}
+}  // namespace
+
+std::string userns_hint(int err) {
+  if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" && (err == EPERM || err == EACCES))
+    return "; AppArmor restricts unprivileged user namespaces on this system "
+           "(kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 23.10+): install an AppArmor profile granting "
+           "'userns,' to sbx (see README, Troubleshooting) or, system-wide, "
+           "`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`";
+  if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0")
+    return "; unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone=0): "
+           "enable them with `sudo sysctl kernel.unprivileged_userns_clone=1`";
+  if (read_sysctl("/proc/sys/user/max_user_namespaces") == "0" || err == ENOSPC)
+    return "; user namespaces are disabled or exhausted (user.max_user_namespaces): "
+           "`sudo sysctl user.max_user_namespaces=15000`";
+  if (err == EPERM)
+    return "; if sbx runs inside a container, its seccomp profile or missing capabilities may forbid new "
+           "namespaces (Docker: --security-opt seccomp=unconfined, or run with a profile allowing clone/unshare)";
+  return {};
+}
+
+}  // namespace sbx

@@ -1,0 +1,12 @@
+// What to tell a user when the kernel refuses user namespaces: the common real-world
+// causes (a sysctl, AppArmor on Ubuntu 23.10+, a container's seccomp profile) and what
+// to do about each. Read from /proc/sys at the moment of failure.
+#pragma once
+#include <string>
+
+namespace sbx {
+
+// A sentence or two (starting with "; "), or "" when nothing specific is known.
+std::string userns_hint(int err);
+
+}  // namespace sbx

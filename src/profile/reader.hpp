@@ -1,0 +1,50 @@
+// TableReader: typed, position-aware access to one profile table. Every key read is
+// marked as known; finish() then reports any key nobody read as unknown, with a
+// "did you mean". So the conversion code in spec/from_profile is the profile schema.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <toml++/toml.h>
+#include <vector>
+
+namespace sbx {
+
+struct StringEntry {
+  std::string value;
+  const toml::node* node;
+};
+
+class TableReader {
+ public:
+  // `name` is how messages name the table: "[filesystem]", or "the top level".
+  TableReader(const toml::table& t, std::string name);
+
+  const toml::node* get(const std::string& key);  // marks the key known
+  std::optional<std::string> string(const std::string& key);
+  std::optional<bool> boolean(const std::string& key);
+  std::optional<int64_t> integer(const std::string& key, int64_t min, int64_t max);
+  std::vector<StringEntry> strings(const std::string& key);  // array of strings
+  const toml::table* table(const std::string& key);
+  const toml::array* array(const std::string& key);
+  // Marks keys known without reading them.
+  void known(const std::string& key) { known_.insert(key); }
+
+  // Throws for the first key that was never read.
+  void finish() const;
+
+  const std::string& name() const { return name_; }
+  std::string key_path(const std::string& key) const;  // "[filesystem] ro"
+  [[noreturn]] void fail(const toml::node& n, const std::string& message) const;
+  [[noreturn]] void fail_type(const toml::node& n, const std::string& key, const std::string& expected) const;
+
+ private:
+  const toml::table& t_;
+  std::string name_;
+  std::set<std::string> known_;
+};
+
+const char* toml_type_name(const toml::node& n);
+
+}  // namespace sbx

@@ -1,0 +1,107 @@
+#include "profile/variables.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <vector>
+
+#include "profile/location.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace sbx {
+
+Variables Variables::from_process() {
+  Variables v;
+  char buf[PATH_MAX];
+  if (::getcwd(buf, sizeof buf)) v.values["PWD"] = buf;
+  uid_t uid = ::getuid();
+  gid_t gid = ::getgid();
+  v.values["UID"] = std::to_string(uid);
+  v.values["GID"] = std::to_string(gid);
+  struct passwd pw {};
+  struct passwd* res = nullptr;
+  std::vector<char> pwbuf(16384);
+  ::getpwuid_r(uid, &pw, pwbuf.data(), pwbuf.size(), &res);
+  const char* home = std::getenv("HOME");
+  if (home && *home == '/')
+    v.values["HOME"] = home;
+  else if (res && res->pw_dir)
+    v.values["HOME"] = res->pw_dir;
+  const char* user = std::getenv("USER");
+  if (res && res->pw_name)
+    v.values["USER"] = res->pw_name;
+  else if (user && *user)
+    v.values["USER"] = user;
+  else
+    v.values["USER"] = std::to_string(uid);
+  v.env = [](const std::string& name) -> std::optional<std::string> {
+    if (const char* val = std::getenv(name.c_str())) return std::string(val);
+    return std::nullopt;
+  };
+  return v;
+}
+
+std::string expand_variables(const std::string& s, const Variables& vars) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '$') {
+      out += s[i];
+      continue;
+    }
+    if (i + 1 < s.size() && s[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (i + 1 >= s.size() || s[i + 1] != '{')
+      throw Error("a '$' must start ${VARIABLE} (write '$$' for a literal '$')");
+    size_t close = s.find('}', i + 2);
+    if (close == std::string::npos) throw Error("unterminated '${' in \"" + s + "\"");
+    std::string name = s.substr(i + 2, close - i - 2);
+    if (starts_with(name, "env:")) {
+      std::string env_name = name.substr(4);
+      auto val = vars.env ? vars.env(env_name) : std::nullopt;
+      if (!val) throw Error("${" + name + "}: environment variable '" + env_name + "' is not set");
+      out += *val;
+    } else {
+      auto it = vars.values.find(name);
+      if (it == vars.values.end()) {
+        std::vector<std::string> known;
+        for (auto& [k, _] : vars.values) known.push_back(k);
+        known.push_back("env:NAME");
+        throw Error("unknown variable ${" + name + "}" + did_you_mean(name, known) +
+                    "; known: ${PWD} ${HOME} ${USER} ${UID} ${GID} ${env:NAME}");
+      }
+      out += it->second;
+    }
+    i = close;
+  }
+  return out;
+}
+
+namespace {
+void expand_node(toml::node& n, const Variables& vars) {
+  if (auto* t = n.as_table()) {
+    for (auto&& [k, v] : *t) expand_node(v, vars);
+  } else if (auto* a = n.as_array()) {
+    for (auto& e : *a) expand_node(e, vars);
+  } else if (auto* s = n.as_string()) {
+    if (s->get().find('$') == std::string::npos) return;
+    try {
+      *s = expand_variables(s->get(), vars);
+    } catch (const Error& e) {
+      throw Error(located(n.source(), e.what()));
+    }
+  }
+}
+}  // namespace
+
+void expand_profile_variables(toml::table& t, const Variables& vars) {
+  for (auto&& [k, v] : t) expand_node(v, vars);
+}
+
+}  // namespace sbx

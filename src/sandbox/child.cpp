@@ -1,0 +1,69 @@
+#include "sandbox/child.hpp"
+
+#include <linux/close_range.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <climits>
+
+#include "launch/channel.hpp"
+#include "sandbox/init.hpp"
+#include "sandbox/network.hpp"
+#include "sandbox/report.hpp"
+#include "sandbox/rootfs.hpp"
+#include "sandbox/workload.hpp"
+#include "util/error.hpp"
+
+namespace sbx::child {
+
+namespace {
+
+// Closes every fd but 0-2, the channel and the ones the profile keeps: nothing the
+// caller leaked (a host directory fd, say) survives into the sandbox.
+void close_inherited_fds(const Plan& plan, int channel_fd) {
+  int keep[130];
+  size_t n = 0;
+  keep[n++] = channel_fd;
+  for (int fd : plan.keep_fds)
+    if (n < 129) keep[n++] = fd;
+  // insertion sort: tiny and allocation-free
+  for (size_t i = 1; i < n; ++i)
+    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; --j) std::swap(keep[j - 1], keep[j]);
+  unsigned lo = 3;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned k = static_cast<unsigned>(keep[i]);
+    if (k < lo) continue;
+    if (k > lo && ::close_range(lo, k - 1, 0) < 0) fail_errno("close inherited fds", "");
+    lo = k + 1;
+  }
+  if (::close_range(lo, ~0U, 0) < 0) fail_errno("close inherited fds", "");
+}
+
+}  // namespace
+
+void sandbox_main(const Plan& plan, int channel_fd) {
+  // If sbx dies, so does the sandbox. (If it died before this line, the channel is
+  // closed and the wait below sees EOF.)
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  set_channel(channel_fd, plan.verbose);
+  close_inherited_fds(plan, channel_fd);
+
+  Message go;
+  if (!recv_message(channel_fd, go) || go.type != MsgType::MapsReady) ::_exit(kExitSbxFailure);
+
+  if (!plan.hostname.empty() && ::sethostname(plan.hostname.data(), plan.hostname.size()) < 0)
+    fail_errno("sethostname", plan.hostname.c_str());
+  build_rootfs(plan);
+  if (plan.loopback_up) bring_up_loopback();
+
+  pid_t workload = ::fork();
+  if (workload < 0) fail_errno("fork the workload", "");
+  if (workload == 0) exec_workload(plan);
+  run_init(plan, workload);
+}
+
+}  // namespace sbx::child

@@ -1,0 +1,54 @@
+#include "sandbox/init.hpp"
+
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "launch/channel.hpp"
+#include "launch/signals.hpp"
+#include "sandbox/capabilities.hpp"
+#include "sandbox/report.hpp"
+#include "util/syscalls.hpp"
+
+namespace sbx::child {
+
+void run_init(const Plan& plan, pid_t workload) {
+  drop_all_capabilities(plan);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("set no_new_privs", "init");
+  // Not ptraceable, no /proc/1/mem for anyone inside.
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_errno("set non-dumpable", "init");
+  struct sock_fprog prog {};
+  prog.len = static_cast<unsigned short>(plan.init_filter.size());
+  prog.filter = const_cast<struct sock_filter*>(plan.init_filter.data());
+  if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) fail_errno("install init seccomp filter", "");
+
+  sigset_t set = supervised_signals();
+  for (;;) {
+    siginfo_t si {};
+    int sig = ::sigwaitinfo(&set, &si);
+    if (sig < 0) continue;  // EINTR
+    if (sig == SIGCHLD) {
+      int status = 0;
+      pid_t pid;
+      while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid != workload) continue;
+        Message m;
+        m.type = MsgType::WorkloadExited;
+        m.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        m.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        send_message(channel(), m);
+        ::_exit(0);
+      }
+      continue;
+    }
+    // Terminal-generated signals already reached the workload's process group; only
+    // what the supervisor sends (from outside: si_code SI_USER) is passed on.
+    if (si.si_code != SI_KERNEL) ::kill(workload, sig);
+  }
+}
+
+}  // namespace sbx::child

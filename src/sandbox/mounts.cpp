@@ -1,0 +1,123 @@
+#include "sandbox/mounts.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+
+#include "sandbox/devices.hpp"
+#include "sandbox/report.hpp"
+#include "sandbox/resolve.hpp"
+
+namespace sbx::child {
+
+int attach(int mount_fd, int target_fd) {
+  return ::move_mount(mount_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+int make_fs(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs) {
+  int fsfd = ::fsopen(fstype, FSOPEN_CLOEXEC);
+  if (fsfd < 0) return -1;
+  for (const auto& [k, v] : options) {
+    int rc = v.empty() ? ::fsconfig(fsfd, FSCONFIG_SET_FLAG, k.c_str(), nullptr, 0)
+                       : ::fsconfig(fsfd, FSCONFIG_SET_STRING, k.c_str(), v.c_str(), 0);
+    if (rc < 0) {
+      int err = errno;
+      ::close(fsfd);
+      errno = err;
+      return -1;
+    }
+  }
+  if (::fsconfig(fsfd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) {
+    int err = errno;
+    ::close(fsfd);
+    errno = err;
+    return -1;
+  }
+  int mfd = ::fsmount(fsfd, FSMOUNT_CLOEXEC, static_cast<unsigned>(attrs));
+  int err = errno;
+  ::close(fsfd);
+  errno = err;
+  return mfd;
+}
+
+int bind_fd(int source_fd, int target_fd, uint64_t attrs, bool recursive, const char** what) {
+  *what = "open_tree";
+  int tree = ::open_tree(source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                            (recursive ? AT_RECURSIVE : 0));
+  if (tree < 0) return -1;
+  if (attrs) {
+    *what = "mount_setattr";
+    struct mount_attr attr {};
+    attr.attr_set = attrs;
+    if (::mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
+      int err = errno;
+      ::close(tree);
+      errno = err;
+      return -1;
+    }
+  }
+  *what = "move_mount";
+  int rc = attach(tree, target_fd);
+  int err = errno;
+  ::close(tree);
+  errno = err;
+  return rc;
+}
+
+void do_mount(int oldroot_fd, int newroot_fd, const MountStep& step) {
+  const char* dst = step.destination.c_str();
+  if (step.kind == MountStep::Kind::Bind) {
+    const char* src = step.source.c_str();
+    int sfd = open_in_root(oldroot_fd, src, O_PATH);
+    if (sfd < 0) {
+      if (errno == ENOENT && step.optional) {
+        verbose("skip %s (optional, absent on the host)", src);
+        return;
+      }
+      fail_errno("bind source", src);
+    }
+    struct stat st {};
+    if (::fstat(sfd, &st) < 0) fail_errno("stat bind source", src);
+    int tfd = make_mountpoint(newroot_fd, dst, S_ISDIR(st.st_mode));
+    if (tfd < 0) fail_errno("create mount point", dst);
+    const char* what = "";
+    if (bind_fd(sfd, tfd, step.attr_set, step.recursive, &what) < 0) {
+      char detail[PATH_MAX * 2];
+      std::snprintf(detail, sizeof detail, "%s on %s (%s)", src, dst, what);
+      fail_errno("bind mount", detail);
+    }
+    ::close(tfd);
+    ::close(sfd);
+    verbose("bind %s on %s%s", src, dst, (step.attr_set & MOUNT_ATTR_RDONLY) ? " (read-only)" : "");
+    return;
+  }
+
+  const char* fstype = step.source.c_str();
+  int tfd = make_mountpoint(newroot_fd, dst, true);
+  if (tfd < 0) fail_errno("create mount point", dst);
+  // A read-only tmpfs is populated first, then made read-only.
+  uint64_t attrs = step.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR_RDONLY);
+  int mfd = make_fs(fstype, step.fs_options, attrs);
+  if (mfd < 0) {
+    char detail[PATH_MAX + 64];
+    std::snprintf(detail, sizeof detail, "%s on %s", fstype, dst);
+    fail_errno("mount", detail);
+  }
+  if (attach(mfd, tfd) < 0) fail_errno("attach mount", dst);
+  if (step.populate_dev) populate_dev(oldroot_fd, newroot_fd, mfd);
+  if (step.attr_set & MOUNT_ATTR_RDONLY) {
+    struct mount_attr attr {};
+    attr.attr_set = MOUNT_ATTR_RDONLY;
+    if (::mount_setattr(mfd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) fail_errno("make read-only", dst);
+  }
+  ::close(mfd);
+  ::close(tfd);
+  verbose("mount %s on %s", fstype, dst);
+}
+
+}  // namespace sbx::child

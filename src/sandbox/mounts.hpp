@@ -1,0 +1,25 @@
+// The mount primitives, all fd-based (the new mount API: open_tree, fsopen/fsmount,
+// mount_setattr, move_mount), so each bind costs the same however many came before:
+// no rescans of the mount table, read-only applied recursively in one call.
+#pragma once
+#include <cstdint>
+
+#include "sandbox/plan.hpp"
+
+namespace sbx::child {
+
+// Performs one planned mount into the new root. Failures are reported and exit.
+void do_mount(int oldroot_fd, int newroot_fd, const MountStep& step);
+
+// Creates a detached filesystem mount (fsopen/fsconfig/fsmount); fd or -1 with errno.
+int make_fs(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs);
+
+// Clones the mount at `source_fd` (an O_PATH fd) and attaches it at `target_fd`,
+// applying `attrs` (MOUNT_ATTR_*) to it and, if recursive, to every submount.
+// 0, or -1 with errno; `what` names the failing call.
+int bind_fd(int source_fd, int target_fd, uint64_t attrs, bool recursive, const char** what);
+
+// Attaches a detached mount fd at target_fd. 0 or -1 with errno.
+int attach(int mount_fd, int target_fd);
+
+}  // namespace sbx::child

@@ -1,0 +1,71 @@
+#include "sandbox/workload.hpp"
+
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+
+#include "launch/channel.hpp"
+#include "sandbox/capabilities.hpp"
+#include "sandbox/report.hpp"
+#include "util/error.hpp"
+#include "util/syscalls.hpp"
+
+extern char** environ;
+
+namespace sbx::child {
+
+namespace {
+
+void install_filter(const Plan& plan) {
+  if (plan.workload_filter.empty()) return;
+  struct sock_fprog prog {};
+  prog.len = static_cast<unsigned short>(plan.workload_filter.size());
+  prog.filter = const_cast<struct sock_filter*>(plan.workload_filter.data());
+  int rc = sys_seccomp(SECCOMP_SET_MODE_FILTER, plan.workload_filter_flags, &prog);
+  if (rc < 0) fail_errno("install seccomp filter", "");
+  if (plan.workload_filter_notify) {
+    // rc is the listener fd: the parent answers the notifications.
+    Message m;
+    m.type = MsgType::NotifyFd;
+    if (!send_message(channel(), m, rc)) ::_exit(kExitSbxFailure);
+    ::close(rc);
+  }
+}
+
+}  // namespace
+
+void exec_workload(const Plan& plan) {
+  sigset_t none;
+  sigemptyset(&none);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) < 0) fail_errno("unblock signals", "");
+  if (plan.new_session && ::setsid() < 0) fail_errno("setsid", "");
+  for (const auto& r : plan.rlimits) {
+    struct rlimit rl {r.soft, r.hard};
+    if (::setrlimit(r.resource, &rl) < 0) fail_errno("setrlimit", "");
+  }
+  if (plan.umask >= 0) ::umask(static_cast<mode_t>(plan.umask));
+  if (::chdir(plan.cwd.c_str()) < 0) fail_errno("change to the working directory", plan.cwd.c_str());
+
+  drop_capabilities(plan);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("set no_new_privs", "");
+  install_filter(plan);
+
+  environ = const_cast<char**>(plan.envp.data());
+  ::execvp(plan.argv[0], const_cast<char* const*>(plan.argv.data()));
+  Message m;
+  m.type = MsgType::ExecFailed;
+  m.err = errno;
+  std::snprintf(m.detail, sizeof m.detail, "%s", plan.argv[0]);
+  send_message(channel(), m);
+  ::_exit(m.err == ENOENT ? kExitNotFound : kExitNotExecutable);
+}
+
+}  // namespace sbx::child
