@@ -12,6 +12,7 @@
 #include "cli/overrides.hpp"
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
+#include "seccomp/audit.hpp"
 #include "spec/from_profile.hpp"
 #include "spec/oci_json.hpp"
 #include "util/error.hpp"
@@ -37,6 +38,7 @@ int cmd_run(const RunOptions& o) {
     throw Error("no command given: write it after `--`, as in `sbx run [PROFILE] -- make -j4`" + hint);
   }
   Spec spec = resolve(o.profile, o.overrides, o.command);
+  if (!o.audit.empty()) apply_audit(spec, o.audit);
   LaunchOptions lo;
   lo.verbose = o.verbose;
   lo.json_status = o.json_status;

@@ -1,0 +1,157 @@
+#include "spec/from_profile_seccomp.hpp"
+
+#include "profile/location.hpp"
+#include "profile/reader.hpp"
+#include "seccomp/syscall_names.hpp"
+#include "spec/from_profile.hpp"
+#include "util/error.hpp"
+#include "util/names.hpp"
+#include "util/strings.hpp"
+
+namespace sbx {
+
+namespace {
+
+// Runs f, re-throwing its sbx::Error with the node's position and the key.
+template <typename F>
+auto at(const TableReader& r, const toml::node& n, const std::string& key, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    r.fail(n, r.key_path(key) + ": " + e.what());
+  }
+}
+
+struct SeccompBuilder {
+  Spec& spec;
+
+  uint32_t errno_value(TableReader& r, const toml::node& n, const std::string& key) {
+    if (n.is_integer()) {
+      auto v = n.as_integer()->get();
+      if (v < 1 || v > 4095) r.fail(n, r.key_path(key) + " must be between 1 and 4095");
+      return static_cast<uint32_t>(v);
+    }
+    if (!n.is_string()) r.fail_type(n, key, "an errno name like \"EPERM\" or a number");
+    const auto& s = n.as_string()->get();
+    auto e = errno_from_name(s);
+    if (!e) r.fail(n, r.key_path(key) + ": unknown errno '" + s + "'" + did_you_mean(s, errno_names()));
+    return static_cast<uint32_t>(*e);
+  }
+
+  std::vector<std::string> syscall_names(TableReader& r, const std::string& key) {
+    std::vector<std::string> out;
+    for (const auto& e : r.strings(key)) {
+      if (!is_known_syscall(e.value))
+        r.fail(*e.node, r.key_path(key) + ": unknown syscall '" + e.value + "'" + did_you_mean(e.value, known_syscalls()));
+      out.push_back(e.value);
+    }
+    return out;
+  }
+
+  std::string action(TableReader& r, const std::string& key, const std::string& def) {
+    auto a = r.string(key).value_or(def);
+    auto oci = oci_action(a);
+    if (!oci)
+      r.fail(*r.get(key), r.key_path(key) + ": unknown action '" + a + "'" + did_you_mean(a, profile_action_names()) +
+                              " (allow, errno, kill_process, kill_thread, trap, log, notify)");
+    return *oci;
+  }
+
+  void seccomp(const toml::table& t) {
+    TableReader r(t, "[seccomp]");
+    Seccomp sc;
+    sc.architectures = native_architectures();
+    sc.default_action = action(r, "default_action", "allow");
+    if (sc.default_action == "SCMP_ACT_NOTIFY")
+      r.fail(*r.get("default_action"), "[seccomp] default_action cannot be notify: every syscall sbx and the workload make "
+                                       "would wait for a listener; notify specific syscalls with [seccomp.notify]");
+    if (const toml::node* de = r.get("default_errno")) sc.default_errno_ret = errno_value(r, *de, "default_errno");
+    if (sc.default_action == "SCMP_ACT_ERRNO" && !sc.default_errno_ret) sc.default_errno_ret = 1;
+    uint32_t deny_errno = 1;
+    if (const toml::node* de = r.get("deny_errno")) deny_errno = errno_value(r, *de, "deny_errno");
+    if (auto deny = syscall_names(r, "deny"); !deny.empty())
+      sc.syscalls.push_back({deny, "SCMP_ACT_ERRNO", deny_errno, {}});
+    if (auto allow = syscall_names(r, "allow"); !allow.empty())
+      sc.syscalls.push_back({allow, "SCMP_ACT_ALLOW", std::nullopt, {}});
+    if (r.boolean("log").value_or(false)) sc.flags.push_back("SECCOMP_FILTER_FLAG_LOG");
+    if (auto l = r.string("listener")) {
+      sc.listener_path = at(r, *r.get("listener"), "listener", [&] { return normalize_sandbox_path(*l); });
+    }
+    if (auto m = r.string("listener_metadata")) sc.listener_metadata = *m;
+
+    if (const toml::array* rules = r.array("rule")) {
+      for (const auto& n : *rules) {
+        const toml::table* rt = n.as_table();
+        if (!rt) r.fail(n, "[[seccomp.rule]] entries must be tables");
+        TableReader rr(*rt, "[[seccomp.rule]]");
+        SeccompSyscall s;
+        s.names = syscall_names(rr, "names");
+        if (s.names.empty()) rr.fail(n, "[[seccomp.rule]] needs names = [\"syscall\", ...]");
+        s.action = action(rr, "action", "errno");
+        if (const toml::node* en = rr.get("errno")) {
+          if (s.action != "SCMP_ACT_ERRNO") rr.fail(*en, "[[seccomp.rule]] errno only goes with action = \"errno\"");
+          s.errno_ret = errno_value(rr, *en, "errno");
+        } else if (s.action == "SCMP_ACT_ERRNO") {
+          s.errno_ret = 1;
+        }
+        if (const toml::array* args = rr.array("args")) {
+          for (const auto& an : *args) {
+            const toml::table* at_ = an.as_table();
+            if (!at_) rr.fail(an, "[[seccomp.rule]] args entries are tables like { index = 0, op = \"eq\", value = 1 }");
+            TableReader ar(*at_, "[[seccomp.rule]] args");
+            SeccompArg a;
+            auto idx = ar.integer("index", 0, 5);
+            if (!idx) ar.fail(an, "[[seccomp.rule]] args entry needs an index (0-5)");
+            a.index = static_cast<uint32_t>(*idx);
+            auto op = ar.string("op");
+            if (!op) ar.fail(an, "[[seccomp.rule]] args entry needs an op (eq, ne, lt, le, gt, ge, masked_eq)");
+            auto oop = oci_operator(*op);
+            if (!oop)
+              ar.fail(*ar.get("op"), "unknown op '" + *op + "'" + did_you_mean(*op, profile_operator_names()) +
+                                         " (eq, ne, lt, le, gt, ge, masked_eq)");
+            a.op = *oop;
+            auto value = ar.get("value");
+            if (!value || !value->is_integer()) ar.fail(value ? *value : an, "[[seccomp.rule]] args value must be an integer");
+            a.value = static_cast<uint64_t>(value->as_integer()->get());
+            if (auto v2 = ar.get("value_two")) {
+              if (!v2->is_integer()) ar.fail(*v2, "[[seccomp.rule]] args value_two must be an integer");
+              a.value_two = static_cast<uint64_t>(v2->as_integer()->get());
+            }
+            ar.finish();
+            s.args.push_back(a);
+          }
+        }
+        rr.finish();
+        sc.syscalls.push_back(std::move(s));
+      }
+    }
+
+    if (const toml::table* nt = r.table("notify")) {
+      TableReader nr(*nt, "[seccomp.notify]");
+      SbxExtensions::Notify notify;
+      notify.syscalls = syscall_names(nr, "syscalls");
+      if (notify.syscalls.empty()) nr.fail(*r.get("notify"), "[seccomp.notify] needs syscalls = [\"...\"]");
+      std::string act = nr.string("action").value_or("allow");
+      if (act != "allow" && act != "deny")
+        nr.fail(*nr.get("action"), "[seccomp.notify] action must be \"allow\" or \"deny\"" +
+                                       did_you_mean(act, {"allow", "deny"}));
+      notify.allow = act == "allow";
+      if (const toml::node* en = nr.get("errno")) notify.errno_ret = errno_value(nr, *en, "errno");
+      if (auto log = nr.string("log")) notify.log = at(nr, *nr.get("log"), "log", [&] { return normalize_sandbox_path(*log); });
+      nr.finish();
+      sc.syscalls.push_back({notify.syscalls, "SCMP_ACT_NOTIFY", std::nullopt, {}});
+      spec.sbx.notify = std::move(notify);
+    }
+    r.finish();
+    spec.linux.seccomp = std::move(sc);
+  }
+};
+
+}  // namespace
+
+void seccomp_from_profile(const toml::table& t, Spec& spec) {
+  SeccompBuilder b{spec};
+  b.seccomp(t);
+}
+
+}  // namespace sbx
