@@ -29,6 +29,7 @@ struct AppModel {
   CLI::App* check_cmd = nullptr;
   CLI::App* export_cmd = nullptr;
   CLI::App* profiles_cmd = nullptr;
+  CLI::App* features_cmd = nullptr;
   CLI::App* completion_cmd = nullptr;
   CLI::App* help_cmd = nullptr;
 };
@@ -82,6 +83,11 @@ std::unique_ptr<AppModel> make_app() {
                          "Log every syscall the filter denies (still denied) to FILE as JSON lines")
       ->type_name("FILE");
 
+  m->run_cmd->add_option("--bundle", m->run.bundle,
+                         "Run the OCI bundle in DIR (DIR/config.json) instead of a profile; the command after "
+                         "`--`, if any, replaces process.args")
+      ->type_name("DIR");
+
   m->check_cmd = app.add_subcommand("check", "Validate profiles and print them fully resolved");
   m->check_cmd->add_option("profiles", m->check.profiles, "Profiles to check (default: the built-in default)")
       ->type_name("PROFILE");
@@ -97,6 +103,8 @@ std::unique_ptr<AppModel> make_app() {
 
   m->profiles_cmd = app.add_subcommand("profiles", "List available profiles and where they come from");
   m->profiles_cmd->add_flag("--names", m->names_only, "Print only the names, one per line");
+
+  m->features_cmd = app.add_subcommand("features", "Print what this sbx supports, as an OCI features document");
 
   m->completion_cmd = app.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
   m->completion_cmd->add_option("shell", m->completion_shell, "bash, zsh or fish")
@@ -194,6 +202,7 @@ int main(int argc, char** argv) {
       return cmd_export(m.exp);
     }
     if (m.profiles_cmd->parsed()) return cmd_profiles(m.names_only);
+    if (m.features_cmd->parsed()) return cmd_features();
     if (m.completion_cmd->parsed()) {
       std::cout << completion_script(m.app, m.completion_shell);
       return 0;

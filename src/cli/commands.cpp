@@ -13,6 +13,9 @@
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
 #include "seccomp/audit.hpp"
+#include "spec/bundle.hpp"
+#include "spec/features.hpp"
+#include "spec/from_oci.hpp"
 #include "spec/from_profile.hpp"
 #include "spec/oci_json.hpp"
 #include "util/error.hpp"
@@ -33,6 +36,15 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
 }  // namespace
 
 int cmd_run(const RunOptions& o) {
+  if (!o.bundle.empty()) {
+    if (!o.profile.empty()) throw Error("--bundle replaces the profile: give one or the other, not '" + o.profile + "'");
+    Spec spec = spec_from_bundle(o.bundle);
+    if (o.saw_separator && !o.command.empty()) spec.process.args = o.command;
+    LaunchOptions lo;
+    lo.verbose = o.verbose;
+    lo.json_status = o.json_status;
+    return launch(spec, lo);
+  }
   if (!o.saw_separator || o.command.empty()) {
     std::string hint = o.profile.empty() ? "" : " (did you mean `sbx run -- " + o.profile + "`?)";
     throw Error("no command given: write it after `--`, as in `sbx run [PROFILE] -- make -j4`" + hint);
@@ -90,18 +102,16 @@ int cmd_export(const ExportOptions& o) {
     std::cout << j["linux"]["seccomp"].dump(2) << "\n";
     return 0;
   }
-  nlohmann::json j = to_oci_json(spec);
   if (o.bundle.empty()) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << to_oci_json(spec).dump(2) << "\n";
     return 0;
   }
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(fs::path(o.bundle) / "rootfs", ec);
-  if (ec) throw Error("--bundle: cannot create " + o.bundle + "/rootfs: " + ec.message());
-  std::ofstream f(fs::path(o.bundle) / "config.json");
-  f << j.dump(2) << "\n";
-  if (!f) throw Error("--bundle: cannot write " + o.bundle + "/config.json");
+  write_bundle(spec, o.bundle);
+  return 0;
+}
+
+int cmd_features() {
+  std::cout << features_json().dump(2) << "\n";
   return 0;
 }
 

@@ -21,6 +21,7 @@ struct RunOptions {
   bool verbose = false;
   std::string json_status;
   std::string audit;
+  std::string bundle;                  // --bundle DIR: run an OCI bundle instead of a profile
 };
 
 struct CheckOptions {
