@@ -19,7 +19,6 @@ enum class MsgType : uint32_t {
   ExecFailed = 3,
   NotifyFd = 4,
   WorkloadExited = 5,
-  Started = 6,  // workload forked: pid (inside the sandbox)
 };
 
 struct Message {

@@ -1,5 +1,7 @@
 #include "launch/hints.hpp"
 
+#include <sys/utsname.h>
+
 #include <cerrno>
 #include <fstream>
 
@@ -30,6 +32,13 @@ std::string userns_hint(int err) {
     return "; if sbx runs inside a container, its seccomp profile or missing capabilities may forbid new "
            "namespaces (Docker: --security-opt seccomp=unconfined, or run with a profile allowing clone/unshare)";
   return {};
+}
+
+std::string kernel_hint() {
+  struct utsname u {};
+  ::uname(&u);
+  return std::string("; sbx needs Linux 5.12 or newer (openat2, open_tree, move_mount, fsopen, mount_setattr), "
+                     "and this kernel is ") + u.release;
 }
 
 }  // namespace sbx

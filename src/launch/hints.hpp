@@ -9,4 +9,7 @@ namespace sbx {
 // A sentence or two (starting with "; "), or "" when nothing specific is known.
 std::string userns_hint(int err);
 
+// For ENOSYS during setup: the kernel lacks a syscall sbx needs (Linux >= 5.12).
+std::string kernel_hint();
+
 }  // namespace sbx

@@ -140,7 +140,9 @@ int exit_status_for(const Outcome& out, const std::string& command, std::string&
     const Message& m = *out.setup_failed;
     message = std::string("setup: ") + m.step;
     if (m.detail[0]) message += std::string(" ") + m.detail;
-    if (m.err) message += std::string(": ") + std::strerror(m.err) + userns_hint(m.err == EPERM ? EACCES : 0);
+    if (m.err) message += std::string(": ") + std::strerror(m.err);
+    if (m.err == ENOSYS) message += kernel_hint();
+    else if (m.err == EPERM || m.err == EACCES) message += userns_hint(m.err);
     return kExitSbxFailure;
   }
   if (out.timed_out) return kExitTimeout;
