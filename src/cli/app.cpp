@@ -95,7 +95,7 @@ std::unique_ptr<AppModel> make_app() {
 
   m->export_cmd = app.add_subcommand("export", "Print the OCI runtime-spec config.json for a profile and command");
   m->export_cmd->add_option("profile", m->exp.profile, "Profile (default: the built-in default)")->type_name("PROFILE");
-  m->export_cmd->add_option("--bundle", m->exp.bundle, "Write DIR/config.json and an empty DIR/rootfs instead")
+  m->export_cmd->add_option("--bundle", m->exp.bundle, "Write DIR/config.json and DIR/rootfs (the mount points and symlinks runc and crun need) instead")
       ->type_name("DIR");
   m->export_cmd->add_flag("--seccomp-json", m->exp.seccomp_json,
                           "Print only the seccomp filter, as an OCI/Docker seccomp profile");

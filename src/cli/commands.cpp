@@ -97,7 +97,8 @@ int cmd_export(const ExportOptions& o) {
     throw Error("no command given: `sbx export [PROFILE] -- CMD [ARGS...]` (the command becomes process.args)");
   Spec spec = resolve(o.profile, o.overrides, o.command.empty() ? std::vector<std::string>{"true"} : o.command);
   if (o.seccomp_json) {
-    nlohmann::json j = to_oci_json(spec);
+    // As runtimes see it: the built-in notify listener has no OCI equivalent.
+    nlohmann::json j = to_oci_json(bundle_spec(spec));
     if (!j["linux"].contains("seccomp")) throw Error("profile has no [seccomp] section to export");
     std::cout << j["linux"]["seccomp"].dump(2) << "\n";
     return 0;

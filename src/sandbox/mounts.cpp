@@ -22,6 +22,8 @@ int attach(int mount_fd, int target_fd) {
 int make_fs(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs) {
   int fsfd = ::fsopen(fstype, FSOPEN_CLOEXEC);
   if (fsfd < 0) return -1;
+  // The mount table then names the source like every runtime does ("tmpfs", "proc").
+  ::fsconfig(fsfd, FSCONFIG_SET_STRING, "source", fstype, 0);
   for (const auto& [k, v] : options) {
     int rc = v.empty() ? ::fsconfig(fsfd, FSCONFIG_SET_FLAG, k.c_str(), nullptr, 0)
                        : ::fsconfig(fsfd, FSCONFIG_SET_STRING, k.c_str(), v.c_str(), 0);
