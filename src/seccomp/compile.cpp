@@ -10,6 +10,9 @@
 #include <map>
 #include <memory>
 
+#include "seccomp/lint.hpp"
+#include "seccomp/reserved.hpp"
+#include "seccomp/syscall_names.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
 
@@ -31,30 +34,6 @@ uint32_t action_value(const std::string& action, std::optional<uint32_t> errno_r
   if (action == "SCMP_ACT_LOG") return SCMP_ACT_LOG;
   if (action == "SCMP_ACT_NOTIFY") return SCMP_ACT_NOTIFY;
   throw Error("seccomp: unsupported action " + action);
-}
-
-scmp_compare op_value(const std::string& op) {
-  if (op == "SCMP_CMP_EQ") return SCMP_CMP_EQ;
-  if (op == "SCMP_CMP_NE") return SCMP_CMP_NE;
-  if (op == "SCMP_CMP_LT") return SCMP_CMP_LT;
-  if (op == "SCMP_CMP_LE") return SCMP_CMP_LE;
-  if (op == "SCMP_CMP_GT") return SCMP_CMP_GT;
-  if (op == "SCMP_CMP_GE") return SCMP_CMP_GE;
-  if (op == "SCMP_CMP_MASKED_EQ") return SCMP_CMP_MASKED_EQ;
-  throw Error("seccomp: unsupported operator " + op);
-}
-
-uint32_t arch_value(const std::string& a) {
-  static const std::map<std::string, uint32_t> m = {
-      {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64}, {"SCMP_ARCH_X86", SCMP_ARCH_X86},
-      {"SCMP_ARCH_X32", SCMP_ARCH_X32},       {"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64},
-      {"SCMP_ARCH_ARM", SCMP_ARCH_ARM},       {"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
-      {"SCMP_ARCH_S390X", SCMP_ARCH_S390X},   {"SCMP_ARCH_S390", SCMP_ARCH_S390},
-      {"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
-  };
-  auto it = m.find(a);
-  if (it == m.end()) throw Error("seccomp: unsupported architecture " + a);
-  return it->second;
 }
 
 void check(int rc, const std::string& what) {
@@ -81,24 +60,31 @@ Ctx new_ctx(uint32_t default_action, const std::vector<std::string>& arches) {
   // Binary-tree dispatch instead of a linear syscall list.
   seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2);
   for (const auto& a : arches) {
-    uint32_t v = arch_value(a);
-    if (v == seccomp_arch_native()) continue;
-    int rc = seccomp_arch_add(ctx.get(), v);
+    auto v = scmp_arch_value(a);
+    if (!v) throw Error("seccomp: unsupported architecture " + a);
+    if (*v == seccomp_arch_native()) continue;
+    int rc = seccomp_arch_add(ctx.get(), *v);
     if (rc < 0 && rc != -EEXIST) check(rc, "adding architecture " + a);
   }
   return ctx;
 }
 
-}  // namespace
-
-CompiledFilter compile_filter(const Seccomp& sc) {
-  CompiledFilter out;
+// The libseccomp context for `sc`, and whether any syscall ends in SCMP_ACT_NOTIFY.
+Ctx build(const Seccomp& sc, bool& uses_notify) {
+  if (auto conflict = find_rule_conflict(sc)) throw Error("seccomp: " + conflict->message);
   uint32_t def = action_value(sc.default_action, sc.default_errno_ret);
+  uses_notify = def == SCMP_ACT_NOTIFY;
   Ctx ctx = new_ctx(def, sc.architectures);
   for (const auto& rule : sc.syscalls) {
     uint32_t act = action_value(rule.action, rule.errno_ret);
-    if (act == SCMP_ACT_NOTIFY) out.uses_notify = true;
     if (act == def) continue;  // libseccomp refuses rules equal to the default
+    if (act == SCMP_ACT_NOTIFY) {
+      uses_notify = true;
+      // Profiles refuse this with a position; a Spec from elsewhere (an OCI config) too.
+      for (const auto& name : rule.names)
+        if (auto why = notify_refusal_reason(name))
+          throw Error("seccomp: '" + name + "' cannot be notified: " + *why);
+    }
     // OCI semantics: conditions on distinct indexes AND together; several on the same
     // index become separate rules (OR), as runc and crun do.
     std::map<uint32_t, std::vector<SeccompArg>> by_index;
@@ -108,10 +94,12 @@ CompiledFilter compile_filter(const Seccomp& sc) {
       std::vector<std::vector<struct scmp_arg_cmp>> next;
       for (const auto& v : variants)
         for (const auto& c : conds) {
+          auto op = scmp_operator_value(c.op);
+          if (!op) throw Error("seccomp: unsupported operator " + c.op);
           auto nv = v;
           struct scmp_arg_cmp cmp {};
           cmp.arg = idx;
-          cmp.op = op_value(c.op);
+          cmp.op = static_cast<enum scmp_compare>(*op);
           cmp.datum_a = c.value;
           cmp.datum_b = c.value_two;
           nv.push_back(cmp);
@@ -130,6 +118,14 @@ CompiledFilter compile_filter(const Seccomp& sc) {
       }
     }
   }
+  return ctx;
+}
+
+}  // namespace
+
+CompiledFilter compile_filter(const Seccomp& sc) {
+  CompiledFilter out;
+  Ctx ctx = build(sc, out.uses_notify);
   for (const auto& f : sc.flags) {
     if (f == "SECCOMP_FILTER_FLAG_LOG") out.flags |= SECCOMP_FILTER_FLAG_LOG;
     else if (f == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") out.flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
@@ -138,6 +134,19 @@ CompiledFilter compile_filter(const Seccomp& sc) {
   if (out.uses_notify) out.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   out.program = export_program(ctx.get());
   return out;
+}
+
+std::string filter_pseudo_code(const Seccomp& sc) {
+  bool uses_notify = false;
+  Ctx ctx = build(sc, uses_notify);
+  UniqueFd mem(::memfd_create("sbx-seccomp-pfc", MFD_CLOEXEC));
+  if (!mem) throw_errno("memfd_create");
+  check(seccomp_export_pfc(ctx.get(), mem.get()), "exporting the filter as text");
+  off_t size = ::lseek(mem.get(), 0, SEEK_END);
+  if (size < 0) throw_errno("lseek");
+  std::string text(static_cast<size_t>(size), '\0');
+  if (::pread(mem.get(), text.data(), text.size(), 0) != size) throw_errno("reading the filter text");
+  return text;
 }
 
 std::vector<struct sock_filter> compile_init_filter() {

@@ -4,6 +4,7 @@
 #pragma once
 #include <linux/filter.h>
 
+#include <string>
 #include <vector>
 
 #include "spec/spec.hpp"
@@ -18,6 +19,9 @@ struct CompiledFilter {
 
 // Throws sbx::Error naming the rule on anything libseccomp refuses.
 CompiledFilter compile_filter(const Seccomp& sc);
+
+// The filter as libseccomp's pseudo-code (seccomp_export_pfc): for tests and debugging.
+std::string filter_pseudo_code(const Seccomp& sc);
 
 // The filter sbx's own pid 1 runs under once the workload is started: the few
 // syscalls its wait/forward loop makes, everything else kills it.

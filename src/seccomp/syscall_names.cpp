@@ -57,6 +57,12 @@ std::vector<std::string> profile_action_names() {
   return out;
 }
 
+std::string profile_action_name(const std::string& oci) {
+  for (const auto& a : kActions)
+    if (oci == a.oci) return a.profile;
+  return oci;
+}
+
 std::optional<std::string> oci_operator(const std::string& profile_name) {
   for (const auto& o : kOps)
     if (profile_name == o.profile) return std::string(o.oci);
@@ -78,6 +84,61 @@ std::vector<std::string> native_architectures() {
     case SCMP_ARCH_RISCV64: return {"SCMP_ARCH_RISCV64"};
     default: return {};
   }
+}
+
+std::optional<uint32_t> scmp_arch_value(const std::string& a) {
+  struct Arch {
+    const char* name;
+    uint32_t value;
+  };
+  static constexpr Arch kArches[] = {
+      {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64}, {"SCMP_ARCH_X86", SCMP_ARCH_X86},
+      {"SCMP_ARCH_X32", SCMP_ARCH_X32},       {"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64},
+      {"SCMP_ARCH_ARM", SCMP_ARCH_ARM},       {"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
+      {"SCMP_ARCH_S390X", SCMP_ARCH_S390X},   {"SCMP_ARCH_S390", SCMP_ARCH_S390},
+      {"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
+  };
+  for (const auto& k : kArches)
+    if (a == k.name) return k.value;
+  return std::nullopt;
+}
+
+std::optional<int> scmp_operator_value(const std::string& op) {
+  struct Op {
+    const char* name;
+    int value;
+  };
+  static constexpr Op kCmp[] = {
+      {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
+      {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+      {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+  };
+  for (const auto& k : kCmp)
+    if (op == k.name) return k.value;
+  return std::nullopt;
+}
+
+namespace {
+constexpr uint32_t kX32SyscallBit = 0x40000000;
+}
+
+const char* abi_name(uint32_t audit_arch, int nr) {
+  switch (audit_arch) {
+    case SCMP_ARCH_X86_64: return (static_cast<uint32_t>(nr) & kX32SyscallBit) ? "x32" : "x86_64";
+    case SCMP_ARCH_X86: return "x86";
+    case SCMP_ARCH_AARCH64: return "aarch64";
+    case SCMP_ARCH_ARM: return "arm";
+    case SCMP_ARCH_PPC64LE: return "ppc64le";
+    case SCMP_ARCH_S390X: return "s390x";
+    case SCMP_ARCH_S390: return "s390";
+    case SCMP_ARCH_RISCV64: return "riscv64";
+    default: return "unknown";
+  }
+}
+
+uint32_t abi_scmp_arch(uint32_t audit_arch, int nr) {
+  if (audit_arch == SCMP_ARCH_X86_64 && (static_cast<uint32_t>(nr) & kX32SyscallBit)) return SCMP_ARCH_X32;
+  return audit_arch;
 }
 
 }  // namespace sbx

@@ -1,7 +1,12 @@
 #include "spec/from_profile_seccomp.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "profile/location.hpp"
 #include "profile/reader.hpp"
+#include "seccomp/lint.hpp"
+#include "seccomp/reserved.hpp"
 #include "seccomp/syscall_names.hpp"
 #include "spec/from_profile.hpp"
 #include "util/error.hpp"
@@ -24,6 +29,39 @@ auto at(const TableReader& r, const toml::node& n, const std::string& key, F&& f
 
 struct SeccompBuilder {
   Spec& spec;
+  // Per rule of Seccomp::syscalls: where it was written, and where each name was.
+  struct Origin {
+    const toml::node* node;
+    std::map<std::string, const toml::node*> names;
+  };
+  std::vector<Origin> origins;
+
+  void add_rule(Seccomp& sc, SeccompSyscall s, const toml::node& where, const std::vector<StringEntry>& names) {
+    Origin o{&where, {}};
+    for (const auto& e : names) o.names.emplace(e.value, e.node);
+    origins.push_back(std::move(o));
+    sc.syscalls.push_back(std::move(s));
+  }
+
+  static std::vector<std::string> values(const std::vector<StringEntry>& entries) {
+    std::vector<std::string> out;
+    for (const auto& e : entries) out.push_back(e.value);
+    return out;
+  }
+
+  // sbx's own syscalls cannot be notified (seccomp/reserved.hpp).
+  void refuse_reserved(TableReader& r, const std::vector<StringEntry>& names, const std::string& key) {
+    for (const auto& e : names)
+      if (auto why = notify_refusal_reason(e.value))
+        r.fail(*e.node, r.key_path(key) + ": '" + e.value + "' cannot be notified: " + *why +
+                            " (sbx refuses notifications on: " + join(syscalls_sbx_needs()) + ")");
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  }
 
   uint32_t errno_value(TableReader& r, const toml::node& n, const std::string& key) {
     if (n.is_integer()) {
@@ -38,12 +76,12 @@ struct SeccompBuilder {
     return static_cast<uint32_t>(*e);
   }
 
-  std::vector<std::string> syscall_names(TableReader& r, const std::string& key) {
-    std::vector<std::string> out;
+  std::vector<StringEntry> syscall_names(TableReader& r, const std::string& key) {
+    std::vector<StringEntry> out;
     for (const auto& e : r.strings(key)) {
       if (!is_known_syscall(e.value))
         r.fail(*e.node, r.key_path(key) + ": unknown syscall '" + e.value + "'" + did_you_mean(e.value, known_syscalls()));
-      out.push_back(e.value);
+      out.push_back(e);
     }
     return out;
   }
@@ -70,14 +108,19 @@ struct SeccompBuilder {
     uint32_t deny_errno = 1;
     if (const toml::node* de = r.get("deny_errno")) deny_errno = errno_value(r, *de, "deny_errno");
     if (auto deny = syscall_names(r, "deny"); !deny.empty())
-      sc.syscalls.push_back({deny, "SCMP_ACT_ERRNO", deny_errno, {}});
+      add_rule(sc, {values(deny), "SCMP_ACT_ERRNO", deny_errno, {}}, *r.get("deny"), deny);
     if (auto allow = syscall_names(r, "allow"); !allow.empty())
-      sc.syscalls.push_back({allow, "SCMP_ACT_ALLOW", std::nullopt, {}});
+      add_rule(sc, {values(allow), "SCMP_ACT_ALLOW", std::nullopt, {}}, *r.get("allow"), allow);
     if (r.boolean("log").value_or(false)) sc.flags.push_back("SECCOMP_FILTER_FLAG_LOG");
     if (auto l = r.string("listener")) {
       sc.listener_path = at(r, *r.get("listener"), "listener", [&] { return normalize_sandbox_path(*l); });
     }
-    if (auto m = r.string("listener_metadata")) sc.listener_metadata = *m;
+    if (auto m = r.string("listener_metadata")) {
+      if (sc.listener_path.empty())
+        r.fail(*r.get("listener_metadata"), "[seccomp] listener_metadata goes to the agent named by listener = "
+                                            "\"/path/agent.sock\", which is not set");
+      sc.listener_metadata = *m;
+    }
 
     if (const toml::array* rules = r.array("rule")) {
       for (const auto& n : *rules) {
@@ -85,9 +128,17 @@ struct SeccompBuilder {
         if (!rt) r.fail(n, "[[seccomp.rule]] entries must be tables");
         TableReader rr(*rt, "[[seccomp.rule]]");
         SeccompSyscall s;
-        s.names = syscall_names(rr, "names");
+        auto names = syscall_names(rr, "names");
+        s.names = values(names);
         if (s.names.empty()) rr.fail(n, "[[seccomp.rule]] needs names = [\"syscall\", ...]");
         s.action = action(rr, "action", "errno");
+        if (s.action == "SCMP_ACT_NOTIFY") {
+          refuse_reserved(rr, names, "names");
+          if (sc.listener_path.empty() && !r.get("notify"))
+            rr.fail(*rr.get("action"), "[[seccomp.rule]] action = \"notify\" needs someone to answer: add a "
+                                       "[seccomp.notify] table (sbx answers: allow or deny, with a log) or set "
+                                       "[seccomp] listener = \"/path/agent.sock\" (an external agent answers)");
+        }
         if (const toml::node* en = rr.get("errno")) {
           if (s.action != "SCMP_ACT_ERRNO") rr.fail(*en, "[[seccomp.rule]] errno only goes with action = \"errno\"");
           s.errno_ret = errno_value(rr, *en, "errno");
@@ -122,25 +173,50 @@ struct SeccompBuilder {
           }
         }
         rr.finish();
-        sc.syscalls.push_back(std::move(s));
+        add_rule(sc, std::move(s), n, names);
       }
     }
 
     if (const toml::table* nt = r.table("notify")) {
       TableReader nr(*nt, "[seccomp.notify]");
+      if (!sc.listener_path.empty())
+        r.fail(*r.get("notify"), "[seccomp.notify] and [seccomp] listener cannot be used together: with "
+                                 "[seccomp.notify] sbx answers the notifications itself (allow or deny, with a "
+                                 "log); with listener = \"" + sc.listener_path + "\" an external agent does. "
+                                 "Keep the one you mean (for the agent, mark syscalls with [[seccomp.rule]] "
+                                 "action = \"notify\")");
       SbxExtensions::Notify notify;
-      notify.syscalls = syscall_names(nr, "syscalls");
+      auto names = syscall_names(nr, "syscalls");
+      notify.syscalls = values(names);
       if (notify.syscalls.empty()) nr.fail(*r.get("notify"), "[seccomp.notify] needs syscalls = [\"...\"]");
+      refuse_reserved(nr, names, "syscalls");
       std::string act = nr.string("action").value_or("allow");
       if (act != "allow" && act != "deny")
         nr.fail(*nr.get("action"), "[seccomp.notify] action must be \"allow\" or \"deny\"" +
                                        did_you_mean(act, {"allow", "deny"}));
       notify.allow = act == "allow";
-      if (const toml::node* en = nr.get("errno")) notify.errno_ret = errno_value(nr, *en, "errno");
+      if (const toml::node* en = nr.get("errno")) {
+        if (notify.allow) nr.fail(*en, "[seccomp.notify] errno only goes with action = \"deny\"");
+        notify.errno_ret = errno_value(nr, *en, "errno");
+      }
       if (auto log = nr.string("log")) notify.log = at(nr, *nr.get("log"), "log", [&] { return normalize_sandbox_path(*log); });
       nr.finish();
-      sc.syscalls.push_back({notify.syscalls, "SCMP_ACT_NOTIFY", std::nullopt, {}});
+      add_rule(sc, {notify.syscalls, "SCMP_ACT_NOTIFY", std::nullopt, {}}, *r.get("notify"), names);
       spec.sbx.notify = std::move(notify);
+    }
+    if (!sc.listener_path.empty() &&
+        std::none_of(sc.syscalls.begin(), sc.syscalls.end(), [](const auto& s) { return s.action == "SCMP_ACT_NOTIFY"; }))
+      r.fail(*r.get("listener"), "[seccomp] listener is set but no rule sends anything to it: mark syscalls with "
+                                 "[[seccomp.rule]] action = \"notify\"");
+    if (auto conflict = find_rule_conflict(sc)) {
+      const Origin& u = origins[conflict->unconditional];
+      const Origin& o = origins[conflict->other];
+      auto at_name = [&](const Origin& og) {
+        auto it = og.names.find(conflict->syscall);
+        return it != og.names.end() ? it->second : og.node;
+      };
+      std::string other = where(at_name(o)->source());
+      r.fail(*at_name(u), "[seccomp]: " + conflict->message + (other.empty() ? "" : " (the other rule: " + other + ")"));
     }
     r.finish();
     spec.linux.seccomp = std::move(sc);
@@ -150,7 +226,7 @@ struct SeccompBuilder {
 }  // namespace
 
 void seccomp_from_profile(const toml::table& t, Spec& spec) {
-  SeccompBuilder b{spec};
+  SeccompBuilder b{spec, {}};
   b.seccomp(t);
 }
 
