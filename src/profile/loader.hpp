@@ -1,7 +1,8 @@
 // Loading a profile: parse the TOML, follow `extends` (with cycle detection), merge
-// (profile/merge.hpp), layer command-line overrides, expand variables. The result is
-// one table, every node still carrying the file:line:col it came from; spec/from_profile
-// turns it into a Spec.
+// (profile/merge.hpp, comparing entries with their variables expanded), layer
+// command-line overrides, expand variables. The result is one table, every node still
+// carrying the file:line:col it came from; spec/from_profile turns it into a Spec.
+// A NUL character anywhere (TOML allows "\u0000") is refused.
 #pragma once
 #include <string>
 #include <toml++/toml.h>

@@ -89,14 +89,64 @@ const toml::array* TableReader::array(const std::string& key) {
   return n->as_array();
 }
 
-void TableReader::finish() const {
-  std::vector<std::string> candidates(known_.begin(), known_.end());
-  for (auto&& [k, v] : t_) {
-    std::string key(k.str());
-    if (known_.count(key)) continue;
-    std::string in = name_ == "the top level" ? "at the top level" : "in " + name_;
-    throw Error(located(k.source(), "unknown key '" + key + "' " + in + did_you_mean(key, candidates)));
+std::string TableReader::table_path() const {
+  if (name_ == "the top level") return {};
+  std::string out;
+  for (char c : name_) {
+    if (c == '[' || c == ']') continue;
+    out += c == ' ' ? '.' : c;
   }
+  return out;
+}
+
+namespace {
+
+// How a key's value was written: a [table] header (or dotted keys), [[array of tables]],
+// or a plain value (including inline tables and arrays).
+enum class Shape { Value, Table, ArrayOfTables };
+
+Shape shape_of(const toml::node& n) {
+  if (auto* t = n.as_table()) return t->is_inline() ? Shape::Value : Shape::Table;
+  if (auto* a = n.as_array(); a && !a->empty() && a->is_array_of_tables()) {
+    auto* first = a->front().as_table();
+    return first && !first->is_inline() ? Shape::ArrayOfTables : Shape::Value;
+  }
+  return Shape::Value;
+}
+
+// Source order, so that the first unknown key reported is the first one in the file.
+bool before(const toml::source_region& a, const toml::source_region& b) {
+  std::string pa = a.path ? *a.path : std::string(), pb = b.path ? *b.path : std::string();
+  if (pa != pb) return pa < pb;
+  if (a.begin.line != b.begin.line) return a.begin.line < b.begin.line;
+  return a.begin.column < b.begin.column;
+}
+
+}  // namespace
+
+void TableReader::finish() const {
+  const toml::key* first = nullptr;
+  const toml::node* first_value = nullptr;
+  for (auto&& [k, v] : t_) {
+    if (known_.count(std::string(k.str()))) continue;
+    if (!first || before(k.source(), first->source())) {
+      first = &k;
+      first_value = &v;
+    }
+  }
+  if (!first) return;
+  std::string key(first->str());
+  std::vector<std::string> candidates(known_.begin(), known_.end());
+  Shape shape = shape_of(*first_value);
+  if (shape == Shape::Value) {
+    std::string in = name_ == "the top level" ? "at the top level" : "in " + name_;
+    throw Error(located(first->source(), "unknown key '" + key + "' " + in + did_you_mean(key, candidates)));
+  }
+  std::string open = shape == Shape::Table ? "[" : "[[", close = shape == Shape::Table ? "]" : "]]";
+  std::string prefix = table_path().empty() ? std::string() : table_path() + ".";
+  std::string message = "unknown table " + open + prefix + key + close;
+  if (auto m = closest_match(key, candidates)) message += " (did you mean " + open + prefix + *m + close + "?)";
+  throw Error(located(first->source(), message));
 }
 
 }  // namespace sbx

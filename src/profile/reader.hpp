@@ -31,10 +31,14 @@ class TableReader {
   // Marks keys known without reading them.
   void known(const std::string& key) { known_.insert(key); }
 
-  // Throws for the first key that was never read.
+  // Throws for the first key (in source order) that was never read: "unknown key 'rox'
+  // in [filesystem] (did you mean 'ro'?)", or for a table written as [header] or
+  // [[header]]: "unknown table [filesytem] (did you mean [filesystem]?)".
   void finish() const;
 
   const std::string& name() const { return name_; }
+  // The table's dotted TOML path: "filesystem", "filesystem.mount", "" at the top level.
+  std::string table_path() const;
   std::string key_path(const std::string& key) const;  // "[filesystem] ro"
   [[noreturn]] void fail(const toml::node& n, const std::string& message) const;
   [[noreturn]] void fail_type(const toml::node& n, const std::string& key, const std::string& expected) const;

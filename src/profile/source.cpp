@@ -57,27 +57,32 @@ std::vector<std::string> profile_search_dirs() {
 
 ProfileSource read_profile_file(const std::string& path, const std::string& context) {
   std::string prefix = context.empty() ? "" : context + ": ";
-  if (path.size() >= PATH_MAX) throw Error(prefix + "profile path is longer than PATH_MAX");
+  if (path.size() >= PATH_MAX)
+    throw Error(prefix + "profile path '" + printable(path.substr(0, 64)) + "...' is longer than PATH_MAX (" +
+                std::to_string(PATH_MAX) + ")");
+  const std::string shown = "profile '" + printable(path) + "'";
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd) {
     int err = errno;
-    if (err == ENOENT) throw Error(prefix + "profile '" + path + "' does not exist");
-    throw Error(prefix + "cannot open profile '" + path + "': " + std::strerror(err));
+    if (err == ENOENT)
+      throw Error(prefix + shown + " does not exist" +
+                  (context.empty() ? "; `sbx profiles` lists the profiles available by name" : ""));
+    throw Error(prefix + "cannot open " + shown + ": " + std::strerror(err));
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) throw_errno(prefix + "stat " + path);
-  if (S_ISDIR(st.st_mode)) throw Error(prefix + "profile '" + path + "' is a directory, not a TOML file");
-  if (!S_ISREG(st.st_mode)) throw Error(prefix + "profile '" + path + "' is not a regular file");
+  if (::fstat(fd.get(), &st) != 0) throw_errno(prefix + "stat " + shown);
+  if (S_ISDIR(st.st_mode)) throw Error(prefix + shown + " is a directory, not a TOML file");
+  if (!S_ISREG(st.st_mode)) throw Error(prefix + shown + " is not a regular file");
   if (static_cast<size_t>(st.st_size) > kMaxProfileBytes)
-    throw Error(prefix + "profile '" + path + "' is " + std::to_string(st.st_size) +
-                " bytes; profiles are limited to " + std::to_string(kMaxProfileBytes) + " bytes");
+    throw Error(prefix + shown + " is " + std::to_string(st.st_size) + " bytes; profiles are limited to " +
+                std::to_string(kMaxProfileBytes) + " bytes");
   std::string text;
   text.resize(static_cast<size_t>(st.st_size));
   size_t got = 0;
   while (got < text.size()) {
     ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_errno(prefix + "read " + path);
+    if (n < 0) throw_errno(prefix + "read " + shown);
     if (n == 0) break;
     got += static_cast<size_t>(n);
   }
@@ -96,12 +101,13 @@ ProfileSource read_profile_file(const std::string& path, const std::string& cont
 ProfileSource find_profile(const std::string& ref, const std::string& base_dir, const std::string& context) {
   std::string prefix = context.empty() ? "" : context + ": ";
   if (ref.empty()) throw Error(prefix + "empty profile name");
+  if (has_control_chars(ref)) throw Error(prefix + "control character in profile reference \"" + printable(ref) + "\"");
   if (is_profile_path(ref)) {
     std::string path = ref;
-    if (ref[0] != '/' && !base_dir.empty()) path = base_dir + "/" + ref;
+    if (ref[0] != '/' && !base_dir.empty()) path = (fs::path(base_dir) / ref).lexically_normal().string();
     return read_profile_file(path, context);
   }
-  if (ref.find_first_of("\\\0", 0, 2) != std::string::npos || ref[0] == '.')
+  if (ref.find('\\') != std::string::npos || ref[0] == '.')
     throw Error(prefix + "invalid profile name '" + ref + "'");
   for (const auto& dir : profile_search_dirs()) {
     std::string path = dir + "/" + ref + ".toml";

@@ -64,17 +64,21 @@ std::string expand_variables(const std::string& s, const Variables& vars) {
     std::string name = s.substr(i + 2, close - i - 2);
     if (starts_with(name, "env:")) {
       std::string env_name = name.substr(4);
+      if (env_name.empty()) throw Error("${env:} needs a variable name, as in ${env:CI_PROJECT_DIR}");
       auto val = vars.env ? vars.env(env_name) : std::nullopt;
       if (!val) throw Error("${" + name + "}: environment variable '" + env_name + "' is not set");
       out += *val;
     } else {
       auto it = vars.values.find(name);
+      if (it == vars.values.end() && (name == "PWD" || name == "HOME" || name == "USER" || name == "UID" || name == "GID"))
+        throw Error("${" + name + "} has no value here" +
+                    (name == "PWD" ? std::string(" (the current directory cannot be determined)") : std::string()));
       if (it == vars.values.end()) {
         std::vector<std::string> known;
         for (auto& [k, _] : vars.values) known.push_back(k);
-        known.push_back("env:NAME");
-        throw Error("unknown variable ${" + name + "}" + did_you_mean(name, known) +
-                    "; known: ${PWD} ${HOME} ${USER} ${UID} ${GID} ${env:NAME}");
+        auto m = closest_match(name, known);
+        throw Error("unknown variable ${" + name + "}" + (m ? " (did you mean ${" + *m + "}?)" : std::string()) +
+                    "; known: ${PWD} ${HOME} ${USER} ${UID} ${GID} ${env:NAME}, and $$ for a literal '$'");
       }
       out += it->second;
     }

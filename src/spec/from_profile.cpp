@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <climits>
+#include <fstream>
 #include <map>
 
 #include "profile/location.hpp"
@@ -28,19 +31,30 @@ BuildContext BuildContext::from_process(std::vector<std::string> args) {
   ctx.caller_gid = ::getgid();
   for (char** e = ::environ; e && *e; ++e) ctx.environ.emplace_back(*e);
   ctx.args = std::move(args);
+  for (const auto& name : rlimit_short_names()) {
+    auto canon = normalize_rlimit(name);
+    auto res = rlimit_resource(*canon);
+    struct rlimit rl {};
+    if (res && ::getrlimit(*res, &rl) == 0) ctx.hard_limits[*canon] = rl.rlim_max;
+  }
+  if (std::ifstream f("/proc/sys/fs/nr_open"); f) {
+    uint64_t v = 0;
+    if (f >> v && v > 0) ctx.nr_open = v;
+  }
   return ctx;
 }
 
 std::string normalize_sandbox_path(const std::string& p) {
   if (p.empty()) throw Error("empty path");
   if (p.size() >= PATH_MAX) throw Error("path is longer than PATH_MAX (" + std::to_string(PATH_MAX) + ")");
-  for (unsigned char c : p)
-    if (c < 0x20 || c == 0x7f) throw Error("control character in path \"" + p + "\"");
+  if (has_control_chars(p)) throw Error("control character in path \"" + printable(p) + "\"");
   if (p[0] != '/') throw Error("path must be absolute: \"" + p + "\"");
   std::string out;
   for (const auto& comp : split(p, '/')) {
     if (comp.empty() || comp == ".") continue;
     if (comp == "..") throw Error("'..' is not allowed in a path: \"" + p + "\"");
+    if (comp.size() > NAME_MAX)
+      throw Error("path component longer than NAME_MAX (" + std::to_string(NAME_MAX) + "): \"" + comp.substr(0, 32) + "...\"");
     out += "/" + comp;
   }
   return out.empty() ? "/" : out;
@@ -62,20 +76,116 @@ auto at(const TableReader& r, const toml::node& n, const std::string& key, F&& f
   }
 }
 
+bool is_octal_mode(const std::string& s) {
+  return !s.empty() && s.size() <= 4 && s.find_first_not_of("01234567") == std::string::npos;
+}
+
+// A size option value as the kernel (memparse) reads it: digits and one k/m/g suffix
+// stay as written; anything else parse_size accepts ("64MiB") becomes bytes.
+std::string size_option(const std::string& value) {
+  auto bytes = parse_size(value);
+  if (!bytes) throw Error("invalid size \"" + value + "\" (like 64M or 1G)");
+  size_t digits = value.find_first_not_of("0123456789");
+  if (digits == std::string::npos || (digits == value.size() - 1 && std::string("kKmMgG").find(value.back()) != std::string::npos))
+    return value;
+  return std::to_string(*bytes);
+}
+
+bool is_decimal(const std::string& s) {
+  return !s.empty() && s.size() <= 10 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// Checks one "key=value" filesystem option for a mount type; returns it normalised.
+std::string fs_option(const std::string& type, const std::string& opt) {
+  auto eq = opt.find('=');
+  std::string key = opt.substr(0, eq), value = opt.substr(eq + 1);
+  static const std::map<std::string, std::vector<std::string>> kKeys = {
+      {"tmpfs", {"size", "mode", "nr_inodes", "uid", "gid"}},
+      {"devpts", {"mode", "ptmxmode", "uid", "gid", "max"}},
+      {"proc", {"hidepid", "subset"}},
+      {"mqueue", {}},
+      {"sysfs", {}},
+      {"bind", {}},
+  };
+  const auto& keys = kKeys.at(type);
+  if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+    if (keys.empty()) throw Error("a " + type + " mount takes no key=value options, not \"" + opt + "\"");
+    std::string list;
+    for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k + "=";
+    throw Error("unknown " + type + " option \"" + opt + "\"" + did_you_mean(key, keys) + " (" + list + ")");
+  }
+  if (key == "size" || key == "nr_inodes") return key + "=" + size_option(value);
+  if (key == "mode" || key == "ptmxmode") {
+    if (!is_octal_mode(value)) throw Error(key + " must be octal, like " + key + "=0755: \"" + opt + "\"");
+  } else if (key == "hidepid") {
+    static const std::vector<std::string> kHidepid = {"0", "1", "2", "4", "off", "noaccess", "invisible", "ptraceable"};
+    if (std::find(kHidepid.begin(), kHidepid.end(), value) == kHidepid.end())
+      throw Error("hidepid must be off, noaccess, invisible or ptraceable: \"" + opt + "\"");
+  } else if (key == "subset") {
+    if (value != "pid") throw Error("subset must be pid: \"" + opt + "\"");
+  } else if (!is_decimal(value)) {  // uid, gid, max
+    throw Error(key + " must be a number: \"" + opt + "\"");
+  }
+  return opt;
+}
+
+// An environment variable name as [process.env] takes it.
+void check_env_name(const std::string& name) {
+  if (name.empty() || name.find('=') != std::string::npos || has_control_chars(name))
+    throw Error("\"" + name + "\" is not a variable name");
+}
+
+// How a [limits] value is written and what unit the kernel takes.
+enum class LimitUnit { Bytes, Count, Seconds, Microseconds, Priority };
+
+LimitUnit limit_unit(const std::string& canon) {
+  if (canon == "RLIMIT_NOFILE" || canon == "RLIMIT_NPROC" || canon == "RLIMIT_SIGPENDING" || canon == "RLIMIT_LOCKS")
+    return LimitUnit::Count;
+  if (canon == "RLIMIT_CPU") return LimitUnit::Seconds;
+  if (canon == "RLIMIT_RTTIME") return LimitUnit::Microseconds;
+  if (canon == "RLIMIT_NICE" || canon == "RLIMIT_RTPRIO") return LimitUnit::Priority;
+  return LimitUnit::Bytes;
+}
+
+const char* limit_syntax(LimitUnit u) {
+  switch (u) {
+    case LimitUnit::Bytes: return "a number of bytes, a size like \"1G\", or \"unlimited\"";
+    case LimitUnit::Count: return "a number, or \"unlimited\"";
+    case LimitUnit::Seconds: return "a number of seconds, a duration like \"10m\", or \"unlimited\"";
+    case LimitUnit::Microseconds: return "a number of microseconds, a duration like \"500ms\", or \"unlimited\"";
+    case LimitUnit::Priority: return "a number";
+  }
+  return "";
+}
+
 struct Builder {
   const BuildContext& ctx;
   Spec spec;
-  // destination -> where it was declared, for duplicate detection
-  std::map<std::string, std::string> destinations;
+  // destination -> who declared it ("at file:line:col", or a built-in mount) and in
+  // which file, for duplicate detection across mounts and symlinks.
+  struct Claim {
+    std::string by;
+    std::string file;
+  };
+  std::map<std::string, Claim> destinations;
+  const toml::node* pid_off = nullptr;  // [namespaces] pid = false, if so
 
-  void add_mount(Mount m, const toml::node* n) {
-    std::string w = n ? where(n->source()) : std::string("built in");
-    auto [it, inserted] = destinations.emplace(m.destination, w);
-    if (!inserted) {
-      std::string msg = "'" + m.destination + "' is mounted twice (also at " + it->second +
-                        "); remove the inherited entry with \"!...\" in the array that declared it";
-      throw Error(n ? located(n->source(), msg) : msg);
-    }
+  static std::string file_of(const toml::node& n) { return n.source().path ? *n.source().path : std::string(); }
+
+  // Records that `dest` is declared at `here`; throws (without position: the caller
+  // adds it) when something else already declared it.
+  void claim(const std::string& dest, const toml::node& here) {
+    std::string w = where(here.source());
+    auto [it, inserted] = destinations.emplace(dest, Claim{w.empty() ? "elsewhere" : "at " + w, file_of(here)});
+    if (inserted) return;
+    std::string msg = "'" + dest + "' is mounted twice (also " + it->second.by + ")";
+    if (!it->second.file.empty() && it->second.file != file_of(here))
+      msg += "; to replace the inherited entry, remove it with \"!ENTRY\" in the array that declares it";
+    throw Error(msg);
+  }
+
+  void add_mount(Mount m, const toml::node& n) {
+    claim(m.destination, n);
     spec.mounts.push_back(std::move(m));
   }
 
@@ -98,12 +208,13 @@ struct Builder {
         m.options = {"rbind"};
         if (readonly) m.options.push_back("ro");
         m.options.insert(m.options.end(), {"nosuid", "nodev"});
-        add_mount(std::move(m), e.node);
+        add_mount(std::move(m), *e.node);
         return 0;
       });
     }
   }
 
+  // "DEST[:mode=..,size=..,noexec,ro]"
   void tmpfs_entries(TableReader& r) {
     for (const auto& e : r.strings("tmpfs")) {
       at(r, *e.node, "tmpfs", [&] {
@@ -113,24 +224,29 @@ struct Builder {
         m.source = "tmpfs";
         m.destination = normalize_sandbox_path(e.value.substr(0, colon));
         m.options = {"nosuid", "nodev"};
-        bool has_mode = false;
+        std::vector<std::string> seen;
         if (colon != std::string::npos) {
           for (const auto& o : split(e.value.substr(colon + 1), ',')) {
+            std::string key = o.substr(0, o.find('='));
+            if (std::find(seen.begin(), seen.end(), key) != seen.end())
+              throw Error("tmpfs option \"" + key + "\" given twice");
+            seen.push_back(key);
             if (starts_with(o, "mode=")) {
-              auto mode = o.substr(5);
-              if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
-                throw Error("tmpfs mode must be octal, like mode=1777: \"" + o + "\"");
-              has_mode = true;
+              if (!is_octal_mode(o.substr(5))) throw Error("tmpfs mode must be octal, like mode=1777: \"" + o + "\"");
+              m.options.push_back(o);
             } else if (starts_with(o, "size=")) {
               if (!parse_size(o.substr(5))) throw Error("invalid tmpfs size \"" + o + "\" (like size=64M)");
-            } else if (o != "noexec" && o != "ro") {
-              throw Error("unknown tmpfs option \"" + o + "\" (mode=, size=, noexec, ro)");
+              m.options.push_back("size=" + size_option(o.substr(5)));
+            } else if (o == "noexec" || o == "ro") {
+              m.options.push_back(o);
+            } else {
+              throw Error("unknown tmpfs option \"" + o + "\"" + did_you_mean(key, {"mode", "size", "noexec", "ro"}) +
+                          " (mode=, size=, noexec, ro)");
             }
-            m.options.push_back(o);
           }
         }
-        if (!has_mode) m.options.push_back("mode=755");
-        add_mount(std::move(m), e.node);
+        if (std::find(seen.begin(), seen.end(), "mode") == seen.end()) m.options.push_back("mode=755");
+        add_mount(std::move(m), *e.node);
         return 0;
       });
     }
@@ -143,38 +259,42 @@ struct Builder {
       at(r, *e.node, "mirror", [&] {
         std::string p = normalize_sandbox_path(e.value);
         struct stat st {};
-        if (::lstat(p.c_str(), &st) != 0) return 0;
+        if (::lstat(p.c_str(), &st) != 0) {
+          if (errno == ENOENT || errno == ENOTDIR) return 0;
+          throw_errno("lstat " + p);
+        }
         if (S_ISLNK(st.st_mode)) {
           char buf[PATH_MAX];
           ssize_t n = ::readlink(p.c_str(), buf, sizeof buf - 1);
           if (n < 0) throw_errno("readlink " + p);
           buf[n] = '\0';
+          claim(p, *e.node);
           spec.sbx.symlinks.push_back({buf, p});
-          destinations.emplace(p, where(e.node->source()));
         } else {
           Mount m;
           m.type = "bind";
           m.source = p;
           m.destination = p;
           m.options = {"rbind", "ro", "nosuid", "nodev"};
-          add_mount(std::move(m), e.node);
+          add_mount(std::move(m), *e.node);
         }
         return 0;
       });
     }
   }
 
+  // "TARGET:PATH"
   void symlink_entries(TableReader& r) {
     for (const auto& e : r.strings("symlinks")) {
       at(r, *e.node, "symlinks", [&] {
         auto colon = e.value.rfind(':');
         if (colon == std::string::npos || colon == 0) throw Error("expected \"TARGET:PATH\", got \"" + e.value + "\"");
         std::string target = e.value.substr(0, colon);
-        for (unsigned char c : target)
-          if (c < 0x20) throw Error("control character in symlink target");
+        if (has_control_chars(target)) throw Error("control character in symlink target \"" + printable(target) + "\"");
+        if (target.size() >= PATH_MAX) throw Error("symlink target is longer than PATH_MAX (" + std::to_string(PATH_MAX) + ")");
         std::string path = normalize_sandbox_path(e.value.substr(colon + 1));
-        auto [it, ok] = destinations.emplace(path, where(e.node->source()));
-        if (!ok) throw Error("'" + path + "' is already declared at " + it->second);
+        if (path == "/") throw Error("cannot replace / with a symlink");
+        claim(path, *e.node);
         spec.sbx.symlinks.push_back({target, path});
         return 0;
       });
@@ -182,67 +302,104 @@ struct Builder {
   }
 
   void full_mounts(TableReader& r) {
+    if (const toml::node* n = r.get("mount"); n && n->is_table())
+      r.fail(*n, "[filesystem] mount is an array of tables: write [[filesystem.mount]], with two brackets");
     const toml::array* arr = r.array("mount");
     if (!arr) return;
+    static const std::vector<std::string> kTypes = {"bind", "tmpfs", "proc", "devpts", "mqueue", "sysfs"};
+    static const std::vector<std::string> kFlags = {
+        "bind", "rbind", "ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "relatime",
+        "norelatime", "strictatime", "noatime", "private", "rprivate", "slave", "rslave", "newinstance"};
     for (const auto& n : *arr) {
       const toml::table* t = n.as_table();
-      if (!t) r.fail(n, "[[filesystem.mount]] entries must be tables");
+      if (!t) r.fail(n, "[[filesystem.mount]] entries must be tables, not " + std::string(toml_type_name(n)));
       TableReader mr(*t, "[[filesystem.mount]]");
       Mount m;
       auto dst = mr.string("destination");
       auto type = mr.string("type");
       if (!dst) r.fail(n, "[[filesystem.mount]] needs a destination");
       if (!type) r.fail(n, "[[filesystem.mount]] needs a type (bind, tmpfs, proc, devpts, mqueue, sysfs)");
-      static const std::vector<std::string> kTypes = {"bind", "tmpfs", "proc", "devpts", "mqueue", "sysfs"};
       if (std::find(kTypes.begin(), kTypes.end(), *type) == kTypes.end())
-        mr.fail(*mr.get("type"), "unsupported mount type '" + *type + "'" + did_you_mean(*type, kTypes) +
-                                     " (bind, tmpfs, proc, devpts, mqueue, sysfs)");
+        mr.fail(*mr.get("type"), "[[filesystem.mount]] type: unsupported mount type '" + *type + "'" +
+                                     did_you_mean(*type, kTypes) + " (bind, tmpfs, proc, devpts, mqueue, sysfs)");
       m.type = *type;
       m.destination = at(mr, *mr.get("destination"), "destination", [&] { return normalize_sandbox_path(*dst); });
       auto src = mr.string("source");
       if (m.type == "bind") {
         if (!src) r.fail(n, "a bind [[filesystem.mount]] needs a source");
         m.source = at(mr, *mr.get("source"), "source", [&] { return normalize_sandbox_path(*src); });
+      } else if (src) {
+        if (src->empty() || has_control_chars(*src))
+          mr.fail(*mr.get("source"), "[[filesystem.mount]] source: invalid filesystem name \"" + *src + "\"");
+        m.source = *src;
       } else {
-        m.source = src.value_or(m.type);
+        m.source = m.type;
       }
+      std::vector<std::string> seen;
       for (const auto& o : mr.strings("options")) {
-        static const std::vector<std::string> kOpts = {
-            "bind", "rbind", "ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "relatime",
-            "norelatime", "strictatime", "noatime", "private", "rprivate", "slave", "rslave", "newinstance"};
-        bool kv = o.value.find('=') != std::string::npos;
-        if (!kv && std::find(kOpts.begin(), kOpts.end(), o.value) == kOpts.end())
-          mr.fail(*o.node, "unknown mount option '" + o.value + "'" + did_you_mean(o.value, kOpts));
+        if (std::find(seen.begin(), seen.end(), o.value) != seen.end())
+          mr.fail(*o.node, "[[filesystem.mount]] options: \"" + o.value + "\" given twice");
+        seen.push_back(o.value);
+        if (o.value.find('=') != std::string::npos) {
+          m.options.push_back(at(mr, *o.node, "options", [&] { return fs_option(m.type, o.value); }));
+          continue;
+        }
+        if (std::find(kFlags.begin(), kFlags.end(), o.value) == kFlags.end())
+          mr.fail(*o.node, "[[filesystem.mount]] options: unknown mount option '" + o.value + "'" + did_you_mean(o.value, kFlags));
+        if ((o.value == "bind" || o.value == "rbind") && m.type != "bind")
+          mr.fail(*o.node, "[[filesystem.mount]] options: '" + o.value + "' only goes with type = \"bind\"");
+        if (o.value == "newinstance" && m.type != "devpts")
+          mr.fail(*o.node, "[[filesystem.mount]] options: 'newinstance' only goes with type = \"devpts\"");
         m.options.push_back(o.value);
       }
+      if (m.has_option("ro") && m.has_option("rw"))
+        mr.fail(n, "[[filesystem.mount]] options: 'ro' and 'rw' contradict each other");
       if (m.type == "bind" && !m.has_option("bind") && !m.has_option("rbind")) m.options.insert(m.options.begin(), "rbind");
-      m.optional = mr.boolean("optional").value_or(false);
+      if (auto opt = mr.boolean("optional")) {
+        if (*opt && m.type != "bind")
+          mr.fail(*mr.get("optional"), "[[filesystem.mount]] optional only applies to bind mounts (a missing source)");
+        m.optional = *opt;
+      }
       mr.finish();
-      add_mount(std::move(m), &n);
+      const toml::node& dst_node = *mr.get("destination");
+      at(mr, dst_node, "destination", [&] {
+        add_mount(std::move(m), dst_node);
+        return 0;
+      });
     }
   }
 
   void filesystem(const toml::table* t) {
     toml::table empty;
     TableReader r(t ? *t : empty, "[filesystem]");
+    // The built-in mounts claim their destinations first, so that a profile's own mount
+    // there is the one reported.
+    bool proc = r.boolean("proc").value_or(true);
+    bool dev = r.boolean("dev").value_or(true);
+    if (proc) destinations["/proc"] = {"by [filesystem] proc = true; set proc = false to mount your own", ""};
+    if (dev)
+      for (const char* d : {"/dev", "/dev/pts", "/dev/shm"})
+        destinations[d] = {"by [filesystem] dev = true; set dev = false to mount your own /dev", ""};
+    if (proc && pid_off)
+      r.fail(*pid_off,
+             "[namespaces] pid = false: a fresh /proc needs the pid namespace; also set [filesystem] proc = false");
     bind_entries(r, "ro", true);
     bind_entries(r, "rw", false);
     tmpfs_entries(r);
     mirror_entries(r);
     symlink_entries(r);
     full_mounts(r);
-    if (r.boolean("proc").value_or(true)) {
-      add_mount({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}, false}, nullptr);
-    }
-    if (r.boolean("dev").value_or(true)) {
-      add_mount({"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}, false}, nullptr);
-      add_mount({"/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}, false},
-                nullptr);
-      add_mount({"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}, false}, nullptr);
+    if (proc) spec.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}, false});
+    if (dev) {
+      spec.mounts.push_back({"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}, false});
+      spec.mounts.push_back(
+          {"/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}, false});
+      spec.mounts.push_back({"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}, false});
     }
     spec.linux.masked_paths = oci_default_masked_paths();
     for (const auto& e : r.strings("masked")) {
       std::string p = at(r, *e.node, "masked", [&] { return normalize_sandbox_path(e.value); });
+      if (p == "/") r.fail(*e.node, "[filesystem] masked: cannot mask /");
       if (std::find(spec.linux.masked_paths.begin(), spec.linux.masked_paths.end(), p) == spec.linux.masked_paths.end())
         spec.linux.masked_paths.push_back(p);
     }
@@ -265,10 +422,11 @@ struct Builder {
     TableReader r(*et, "[process.env]");
     bool clear = r.boolean("clear").value_or(true);
     auto keep = r.strings("keep");
-    for (const auto& k : keep) {
-      if (k.value.empty() || k.value.find('=') != std::string::npos)
-        r.fail(*k.node, "[process.env] keep entries are variable names or patterns like \"LC_*\", not \"" + k.value + "\"");
-    }
+    for (const auto& k : keep)
+      at(r, *k.node, "keep", [&] {
+        check_env_name(k.value);
+        return 0;
+      });
     std::vector<std::string> env;
     for (const auto& kv : ctx.environ) {
       auto eq = kv.find('=');
@@ -279,19 +437,29 @@ struct Builder {
         if (::fnmatch(k.value.c_str(), name.c_str(), 0) == 0) kept = true;
       if (kept) env.push_back(kv);
     }
+    auto drop = [&](const std::string& name) {
+      std::erase_if(env, [&](const std::string& e) { return e.compare(0, name.size() + 1, name + "=") == 0; });
+    };
     if (const toml::table* set = r.table("set")) {
       for (auto&& [k, v] : *set) {
         std::string name(k.str());
-        if (name.empty() || name.find('=') != std::string::npos)
+        if (name.empty() || name.find('=') != std::string::npos || has_control_chars(name))
           throw Error(located(k.source(), "[process.env] set: invalid variable name '" + name + "'"));
         if (!v.is_string())
           throw Error(located(v.source(), "[process.env] set." + name + " must be a string, not " + toml_type_name(v)));
-        std::erase_if(env, [&](const std::string& e) { return e.compare(0, name.size() + 1, name + "=") == 0; });
+        drop(name);
         env.push_back(name + "=" + v.as_string()->get());
       }
     }
-    for (const auto& u : r.strings("unset"))
-      std::erase_if(env, [&](const std::string& e) { return e.compare(0, u.value.size() + 1, u.value + "=") == 0; });
+    for (const auto& u : r.strings("unset")) {
+      at(r, *u.node, "unset", [&] {
+        check_env_name(u.value);
+        if (u.value.find_first_of("*?[") != std::string::npos)
+          throw Error("\"" + u.value + "\" is a pattern; unset takes variable names");
+        return 0;
+      });
+      drop(u.value);
+    }
     r.finish();
     spec.process.env = std::move(env);
   }
@@ -309,7 +477,7 @@ struct Builder {
       if (um->is_integer()) v = um->as_integer()->get();
       if (um->is_string()) {
         const auto& s = um->as_string()->get();
-        if (!s.empty() && s.size() <= 4 && s.find_first_not_of("01234567") == std::string::npos) v = std::stol(s, nullptr, 8);
+        if (is_octal_mode(s)) v = std::stol(s, nullptr, 8);
       }
       if (v < 0 || v > 0777) r.fail(*um, "[process] umask must be an octal mode like \"022\" or 0o022");
       spec.process.umask = static_cast<uint32_t>(v);
@@ -344,18 +512,21 @@ struct Builder {
     spec.linux.namespaces.push_back({"mount"});
     for (const char* ns : {"pid", "ipc", "uts", "cgroup"})
       if (r.boolean(ns).value_or(true)) spec.linux.namespaces.push_back({ns});
+    if (!spec.has_namespace("pid")) pid_off = r.get("pid");
     if (r.get("network"))
       r.fail(*r.get("network"), "[namespaces] network: set [network] mode = \"none\" or \"host\" instead");
     spec.sbx.subordinate_ids = r.boolean("subordinate_ids").value_or(false);
     auto hostname = r.string("hostname");
-    if (hostname) {
+    if (hostname && !hostname->empty()) {
       const auto& h = *hostname;
-      if (h.empty() || h.size() > 64 || h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != std::string::npos)
-        r.fail(*r.get("hostname"), "[namespaces] hostname must be 1-64 letters, digits, '-' or '.'");
+      if (h.size() > 64 ||
+          h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != std::string::npos)
+        r.fail(*r.get("hostname"), "[namespaces] hostname must be 1-64 letters, digits, '-' or '.', not \"" + h + "\"");
       if (!spec.has_namespace("uts"))
-        r.fail(*r.get("hostname"), "[namespaces] hostname needs the uts namespace (uts = true)");
+        r.fail(*r.get("hostname"),
+               "[namespaces] hostname needs the uts namespace: set uts = true, or hostname = \"\" to set none");
       spec.hostname = h;
-    } else if (spec.has_namespace("uts")) {
+    } else if (!hostname && spec.has_namespace("uts")) {
       spec.hostname = "sbx";
     }
     r.finish();
@@ -373,10 +544,16 @@ struct Builder {
     spec.linux.uid_mappings = {{spec.process.uid, ctx.caller_uid, 1}};
     spec.linux.gid_mappings = {{spec.process.gid, ctx.caller_gid, 1}};
     if (spec.sbx.subordinate_ids) {
-      add_subordinate_mappings(spec.linux.uid_mappings, read_subid_ranges("/etc/subuid", ctx.caller_user, ctx.caller_uid),
-                               "/etc/subuid", ctx.caller_user);
-      add_subordinate_mappings(spec.linux.gid_mappings, read_subid_ranges("/etc/subgid", ctx.caller_user, ctx.caller_uid),
-                               "/etc/subgid", ctx.caller_user);
+      try {  // (spec/subids' messages name the key already)
+        add_subordinate_mappings(spec.linux.uid_mappings,
+                                 read_subid_ranges("/etc/subuid", ctx.caller_user, ctx.caller_uid), "/etc/subuid",
+                                 ctx.caller_user);
+        add_subordinate_mappings(spec.linux.gid_mappings,
+                                 read_subid_ranges("/etc/subgid", ctx.caller_user, ctx.caller_uid), "/etc/subgid",
+                                 ctx.caller_user);
+      } catch (const Error& e) {
+        r.fail(*r.get("subordinate_ids"), e.what());
+      }
     }
   }
 
@@ -386,8 +563,13 @@ struct Builder {
     std::vector<std::string> caps;
     for (const auto& e : r.strings("add")) {
       auto c = normalize_capability(e.value);
-      if (!c) r.fail(*e.node, "[capabilities] add: unknown capability '" + e.value + "'" +
-                                  did_you_mean(e.value, capability_names()));
+      if (!c) {
+        // Suggest in the canonical spelling: "net_raww" -> CAP_NET_RAW.
+        std::string word = e.value;
+        for (auto& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (!starts_with(word, "CAP_")) word = "CAP_" + word;
+        r.fail(*e.node, "[capabilities] add: unknown capability '" + e.value + "'" + did_you_mean(word, capability_names()));
+      }
       if (std::find(caps.begin(), caps.end(), *c) == caps.end()) caps.push_back(*c);
     }
     r.finish();
@@ -395,40 +577,78 @@ struct Builder {
     pc.bounding = pc.effective = pc.inheritable = pc.permitted = pc.ambient = caps;
   }
 
+  uint64_t limit_value(TableReader& r, const std::string& key, const std::string& canon, const toml::node& v) {
+    LimitUnit unit = limit_unit(canon);
+    std::string syntax = limit_syntax(unit);
+    if (v.is_integer()) {
+      int64_t i = v.as_integer()->get();
+      if (i < 0) r.fail(v, "[limits] " + key + " cannot be negative");
+      if (unit == LimitUnit::Priority) {
+        int64_t max = canon == "RLIMIT_NICE" ? 40 : 99;
+        if (i > max)
+          r.fail(v, "[limits] " + key + " must be between 0 and " + std::to_string(max) + ", not " + std::to_string(i));
+      }
+      return static_cast<uint64_t>(i);
+    }
+    if (!v.is_string()) r.fail_type(v, key, "an integer or a string (" + syntax + ")");
+    const auto& s = v.as_string()->get();
+    if (s == "unlimited" && unit != LimitUnit::Priority) return RLIM_INFINITY;
+    std::optional<uint64_t> parsed;
+    switch (unit) {
+      case LimitUnit::Bytes: parsed = parse_size(s); break;
+      case LimitUnit::Count:
+        if (!s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == std::string::npos) parsed = std::stoull(s);
+        break;
+      case LimitUnit::Seconds:
+        if (auto d = parse_duration(s)) {
+          if (d->count() % 1000 != 0) r.fail(v, "[limits] " + key + ": \"" + s + "\" is not a whole number of seconds");
+          parsed = static_cast<uint64_t>(d->count() / 1000);
+        }
+        break;
+      case LimitUnit::Microseconds:
+        if (auto d = parse_duration(s)) parsed = static_cast<uint64_t>(d->count()) * 1000;
+        break;
+      case LimitUnit::Priority: break;
+    }
+    if (!parsed) r.fail(v, "[limits] " + key + ": invalid value \"" + s + "\" (" + syntax + ")");
+    return *parsed;
+  }
+
   void limits(const toml::table* t) {
     if (!t) return;
+    // In source order, so that the second of two spellings of one limit is reported.
+    std::vector<const toml::key*> keys;
+    for (auto&& [k, v] : *t) keys.push_back(&k);
+    std::stable_sort(keys.begin(), keys.end(), [](const toml::key* a, const toml::key* b) {
+      return std::pair(a->source().begin.line, a->source().begin.column) <
+             std::pair(b->source().begin.line, b->source().begin.column);
+    });
+    std::map<std::string, std::string> seen;  // canonical -> key
+    for (const toml::key* kp : keys) {
+      const toml::key& k = *kp;
+      std::string key(k.str());
+      auto canon = normalize_rlimit(key);
+      if (!canon)
+        throw Error(located(k.source(), "unknown key '" + key + "' in [limits]" + did_you_mean(key, rlimit_short_names())));
+      if (auto [it, fresh] = seen.emplace(*canon, key); !fresh)
+        throw Error(located(k.source(), "[limits] '" + key + "' and '" + it->second + "' set the same limit (" + *canon + ")"));
+    }
     TableReader r(*t, "[limits]");
     for (auto&& [k, v] : *t) {
       std::string key(k.str());
-      auto canon = normalize_rlimit(key);
-      if (!canon) {
-        throw Error(located(k.source(), "unknown key '" + key + "' in [limits]" + did_you_mean(key, rlimit_short_names())));
-      }
+      std::string canon = *normalize_rlimit(key);
       r.known(key);
-      uint64_t value = 0;
-      if (v.is_integer()) {
-        if (v.as_integer()->get() < 0) r.fail(v, "[limits] " + key + " cannot be negative");
-        value = static_cast<uint64_t>(v.as_integer()->get());
-      } else if (v.is_string()) {
-        const auto& s = v.as_string()->get();
-        std::optional<uint64_t> parsed;
-        if (s == "unlimited") {
-          parsed = RLIM_INFINITY;
-        } else if (key == "cpu" || key == "rttime") {
-          if (auto d = parse_duration(s))
-            parsed = key == "cpu" ? static_cast<uint64_t>(d->count() / 1000) : static_cast<uint64_t>(d->count()) * 1000;
-        } else {
-          parsed = parse_size(s);
-        }
-        if (!parsed)
-          r.fail(v, "[limits] " + key + ": invalid value \"" + s + "\" (" +
-                        (key == "cpu" ? "a duration like \"10m\"" : "a number, a size like \"1G\"") + ", or \"unlimited\")");
-        value = *parsed;
-      } else {
-        r.fail_type(v, key, "an integer or a string");
-      }
-      spec.process.rlimits.push_back({*canon, value, value});
+      uint64_t value = limit_value(r, key, canon, v);
+      if (canon == "RLIMIT_NOFILE" && value > ctx.nr_open)
+        r.fail(v, "[limits] " + key + ": " + (value == RLIM_INFINITY ? std::string("\"unlimited\"") : std::to_string(value)) +
+                      " is above the kernel's maximum for open files, fs.nr_open = " + std::to_string(ctx.nr_open));
+      if (auto h = ctx.hard_limits.find(canon); h != ctx.hard_limits.end() && h->second != RLIM_INFINITY && value > h->second)
+        r.fail(v, "[limits] " + key + ": " + (value == RLIM_INFINITY ? std::string("\"unlimited\"") : std::to_string(value)) +
+                      " is above the caller's hard limit (" + std::to_string(h->second) +
+                      "), which a sandbox cannot raise; raise it before starting sbx (ulimit -H)");
+      spec.process.rlimits.push_back({canon, value, value});
     }
+    r.finish();
   }
 
   void seccomp(const toml::table* t) {
@@ -440,9 +660,12 @@ struct Builder {
 }  // namespace
 
 Spec build_spec(const toml::table& profile, const BuildContext& ctx) {
-  Builder b{ctx, {}, {}};
+  Builder b{ctx, {}, {}, nullptr};
   TableReader top(profile, "the top level");
-  b.spec.sbx.description = top.string("description").value_or("");
+  if (auto d = top.string("description")) {
+    if (has_control_chars(*d)) top.fail(*top.get("description"), "'description' must be one line of text without control characters");
+    b.spec.sbx.description = *d;
+  }
   b.spec.sbx.profile = ctx.profile_name;
   b.process(top.table("process"));
   b.namespaces(top.table("namespaces"), top.table("network"));

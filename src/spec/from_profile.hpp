@@ -2,6 +2,8 @@
 // the profile format is read, checked and mapped to its OCI field; man/sbx-profile.5
 // documents the same mapping.
 #pragma once
+#include <cstdint>
+#include <map>
 #include <string>
 #include <toml++/toml.h>
 #include <vector>
@@ -17,6 +19,11 @@ struct BuildContext {
   std::vector<std::string> environ;   // the caller's environment, "K=V"
   std::vector<std::string> args;      // the command to run (may be empty for `check`)
   std::string profile_name;           // for messages and annotations
+  // The caller's hard rlimits ("RLIMIT_NOFILE" -> value), which a [limits] value may not
+  // exceed: inside its user namespace the sandbox cannot raise a host limit, not even
+  // when the caller is root. Empty: not checked.
+  std::map<std::string, uint64_t> hard_limits;
+  uint64_t nr_open = 1048576;         // fs.nr_open: the kernel's ceiling for nofile
 
   static BuildContext from_process(std::vector<std::string> args);
 };
@@ -24,7 +31,8 @@ struct BuildContext {
 Spec build_spec(const toml::table& profile, const BuildContext& ctx);
 
 // Normalises an absolute sandbox path ("//a/./b/" -> "/a/b"); throws sbx::Error (no
-// position) for relative paths, "..", control characters and over-long paths.
+// position) for relative paths, "..", control characters, over-long paths (PATH_MAX)
+// and over-long components (NAME_MAX).
 std::string normalize_sandbox_path(const std::string& p);
 
 }  // namespace sbx
