@@ -11,7 +11,7 @@ _sbx_options() {
         '') echo '-h --help -V --version' ;;
         'run') echo '-h --help --ro --rw --tmpfs --env --keep-env --network --timeout --cwd --hostname --seccomp-log -v --verbose --json-status --audit --bundle --' ;;
         'check') echo '-h --help --json' ;;
-        'export') echo '-h --help --bundle --seccomp-json --ro --rw --tmpfs --env --keep-env --network --timeout --cwd --hostname --seccomp-log' ;;
+        'export') echo '-h --help --bundle --seccomp-json --ro --rw --tmpfs --env --keep-env --network --timeout --cwd --hostname --seccomp-log --' ;;
         'profiles') echo '-h --help --names' ;;
         'features') echo '-h --help' ;;
         'completion') echo '-h --help' ;;
@@ -30,7 +30,7 @@ _sbx_takes_value() {
 # _sbx_takes_command CMD: whether CMD runs a command given after `--`.
 _sbx_takes_command() {
     case $1 in
-        'run') return 0 ;;
+        'run'|'export') return 0 ;;
     esac
     return 1
 }
@@ -79,7 +79,7 @@ _sbx_positional() {
             if (( $2 == 0 )); then _sbx_words 'bash zsh fish'
             fi ;;
         'help')
-            if (( $2 >= 0 )); then _sbx_words "$_sbx_commands"
+            if (( $2 == 0 )); then _sbx_words "$_sbx_commands"
             fi ;;
     esac
 }

@@ -15,13 +15,13 @@ end
 
 # __sbx_takes_command CMD: whether CMD runs a command given after `--`.
 function __sbx_takes_command -a cmd
-    contains -- "$cmd" 'run'
+    contains -- "$cmd" 'run' 'export'
 end
 
 function __sbx_commands
     printf '%s\t%s\n' 'run' 'Run a command in a sandbox: sbx run [OPTIONS] [PROFILE] -- CMD [ARGS...]'
     printf '%s\t%s\n' 'check' 'Validate profiles and print them fully resolved'
-    printf '%s\t%s\n' 'export' 'Print the OCI runtime-spec config.json for a profile and command'
+    printf '%s\t%s\n' 'export' 'Print the OCI runtime-spec config.json: sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]'
     printf '%s\t%s\n' 'profiles' 'List available profiles and where they come from'
     printf '%s\t%s\n' 'features' 'Print what this sbx supports, as an OCI features document'
     printf '%s\t%s\n' 'completion' 'Print the shell completion script for bash, zsh or fish'
@@ -110,7 +110,7 @@ complete -c sbx -n __sbx_after_dashdash -x -a '(__sbx_command_line)'
 # sbx
 complete -c sbx -n '__sbx_at \'\'' -a 'run' -d 'Run a command in a sandbox: sbx run [OPTIONS] [PROFILE] -- CMD [ARGS...]'
 complete -c sbx -n '__sbx_at \'\'' -a 'check' -d 'Validate profiles and print them fully resolved'
-complete -c sbx -n '__sbx_at \'\'' -a 'export' -d 'Print the OCI runtime-spec config.json for a profile and command'
+complete -c sbx -n '__sbx_at \'\'' -a 'export' -d 'Print the OCI runtime-spec config.json: sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]'
 complete -c sbx -n '__sbx_at \'\'' -a 'profiles' -d 'List available profiles and where they come from'
 complete -c sbx -n '__sbx_at \'\'' -a 'features' -d 'Print what this sbx supports, as an OCI features document'
 complete -c sbx -n '__sbx_at \'\'' -a 'completion' -d 'Print the shell completion script for bash, zsh or fish'
@@ -170,4 +170,4 @@ complete -c sbx -n '__sbx_positional completion 0' -a 'bash zsh fish' -d 'bash, 
 
 # sbx help
 complete -c sbx -n '__sbx_at help' -s h -l help -d 'Print this help message and exit'
-complete -c sbx -n '__sbx_positional help 0 more' -a '(__sbx_commands)'
+complete -c sbx -n '__sbx_positional help 0' -a '(__sbx_commands)'

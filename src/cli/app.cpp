@@ -5,9 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.hpp"
 #include "cli/completion.hpp"
+#include "util/colour.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -24,7 +26,7 @@ struct AppModel {
   ExportOptions exp;
   bool names_only = false;
   std::string completion_shell;
-  std::vector<std::string> help_topic;
+  std::string help_topic;
   CLI::App* run_cmd = nullptr;
   CLI::App* check_cmd = nullptr;
   CLI::App* export_cmd = nullptr;
@@ -60,9 +62,34 @@ void add_overrides(CLI::App* c, Overrides& o) {
 
 }  // namespace
 
+namespace {
+
+// "Usage: sbx run [OPTIONS] [PROFILE] -- CMD [ARGS...]" instead of CLI11's "Usage: run ...".
+class Formatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    static const std::map<std::string, std::string> forms = {
+        {"run", "sbx run [OPTIONS] [PROFILE] -- CMD [ARGS...]\n       sbx run [OPTIONS] --bundle DIR [-- CMD [ARGS...]]"},
+        {"check", "sbx check [--json] [PROFILE...]"},
+        {"export", "sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]\n       sbx export --seccomp-json [PROFILE]"},
+        {"profiles", "sbx profiles [--names]"},
+        {"features", "sbx features"},
+        {"completion", "sbx completion bash|zsh|fish"},
+        {"help", "sbx help [COMMAND]"},
+    };
+    if (!app->get_parent()) return "\nUsage: sbx [--version] COMMAND ...\n";
+    auto it = forms.find(app->get_name());
+    if (it == forms.end()) return CLI::Formatter::make_usage(app, std::move(name));
+    return "\nUsage: " + it->second + "\n";
+  }
+};
+
+}  // namespace
+
 std::unique_ptr<AppModel> make_app() {
   auto m = std::make_unique<AppModel>();
   CLI::App& app = m->app;
+  app.formatter(std::make_shared<Formatter>());
   app.set_version_flag("-V,--version", std::string("sbx ") + SBX_VERSION);
   app.require_subcommand(1);
   app.footer(
@@ -93,7 +120,8 @@ std::unique_ptr<AppModel> make_app() {
       ->type_name("PROFILE");
   m->check_cmd->add_flag("--json", m->check.json, "Print JSON for tools instead of TOML for people");
 
-  m->export_cmd = app.add_subcommand("export", "Print the OCI runtime-spec config.json for a profile and command");
+  m->export_cmd = app.add_subcommand(
+      "export", "Print the OCI runtime-spec config.json: sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]");
   m->export_cmd->add_option("profile", m->exp.profile, "Profile (default: the built-in default)")->type_name("PROFILE");
   m->export_cmd->add_option("--bundle", m->exp.bundle, "Write DIR/config.json and DIR/rootfs (the mount points and symlinks runc and crun need) instead")
       ->type_name("DIR");
@@ -118,6 +146,12 @@ std::unique_ptr<AppModel> make_app() {
 
 namespace {
 
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+  return out;
+}
+
 std::vector<std::string> subcommand_names(CLI::App& app) {
   std::vector<std::string> out;
   for (auto* s : app.get_subcommands({})) out.push_back(s->get_name());
@@ -137,11 +171,19 @@ std::string explain(const CLI::ParseError& e, AppModel& m, const std::vector<std
   std::string msg = e.what();
   CLI::App* active = &m.app;
   for (auto* s : m.app.get_subcommands()) active = s;
-  if (active == &m.app && !args.empty() && args[0][0] != '-') {
+  if (args.empty()) return "a command is required; commands: " + join(subcommand_names(m.app));
+  if (active == m.completion_cmd && dynamic_cast<const CLI::RequiredError*>(&e))
+    return "`sbx completion` needs a shell: bash, zsh or fish";
+  if (const auto* extras = dynamic_cast<const CLI::ExtrasError*>(&e); extras && active != &m.app) {
+    (void)extras;
+    for (const auto& a : args)
+      if (a != active->get_name() && a[0] != '-')
+        return "`sbx " + active->get_name() + "` takes no argument '" + a + "'" +
+               (active == m.run_cmd ? " (the command goes after `--`: sbx run [PROFILE] -- CMD)" : "");
+  }
+  if (active == &m.app && args[0][0] != '-') {
     auto names = subcommand_names(m.app);
-    msg = "unknown command '" + args[0] + "'" + did_you_mean(args[0], names) + "; commands: ";
-    for (size_t i = 0; i < names.size(); ++i) msg += (i ? ", " : "") + names[i];
-    return msg;
+    return "unknown command '" + args[0] + "'" + did_you_mean(args[0], names) + "; commands: " + join(names);
   }
   for (const auto& a : args) {
     if (a.size() > 2 && a[0] == '-' && a[1] == '-') {
@@ -182,7 +224,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return m.app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "sbx: %s\nRun `sbx --help` for usage.\n", explain(e, m, args).c_str());
+    std::fprintf(stderr, "%s%s\nRun `sbx --help` for usage.\n", error_prefix().c_str(), explain(e, m, args).c_str());
     return kExitSbxFailure;
   }
 
@@ -213,17 +255,18 @@ int main(int argc, char** argv) {
         return 0;
       }
       for (auto* s : m.app.get_subcommands({}))
-        if (s->get_name() == m.help_topic[0]) {
+        if (s->get_name() == m.help_topic) {
           std::cout << s->help();
           return 0;
         }
-      throw Error("no command '" + m.help_topic[0] + "'" + did_you_mean(m.help_topic[0], subcommand_names(m.app)));
+      throw Error("no command '" + m.help_topic + "'" + did_you_mean(m.help_topic, subcommand_names(m.app)) +
+                  "; commands: " + join(subcommand_names(m.app)));
     }
   } catch (const Error& e) {
-    std::fprintf(stderr, "sbx: %s\n", e.what());
+    std::fprintf(stderr, "%s%s\n", error_prefix().c_str(), e.what());
     return kExitSbxFailure;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "sbx: internal error: %s\n", e.what());
+    std::fprintf(stderr, "%sinternal error: %s\n", error_prefix().c_str(), e.what());
     return kExitSbxFailure;
   }
   return kExitSbxFailure;

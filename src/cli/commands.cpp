@@ -30,7 +30,9 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
   BuildContext ctx = BuildContext::from_process(std::move(command));
   ctx.caller_user = vars.values["USER"];
   ctx.profile_name = profile.empty() ? "default" : profile;
-  return build_spec(lp.table, ctx);
+  Spec spec = build_spec(lp.table, ctx);
+  for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
+  return spec;
 }
 
 }  // namespace
@@ -46,7 +48,7 @@ int cmd_run(const RunOptions& o) {
     return launch(spec, lo);
   }
   if (!o.saw_separator || o.command.empty()) {
-    std::string hint = o.profile.empty() ? "" : " (did you mean `sbx run -- " + o.profile + "`?)";
+    std::string hint = o.profile.empty() || o.saw_separator ? "" : " (did you mean `sbx run -- " + o.profile + "`?)";
     throw Error("no command given: write it after `--`, as in `sbx run [PROFILE] -- make -j4`" + hint);
   }
   Spec spec = resolve(o.profile, o.overrides, o.command);

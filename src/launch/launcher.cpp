@@ -114,7 +114,11 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
   nlohmann::json ns;
   try {
     write_id_maps(cr.pid, spec);
-    say(opts.verbose, "uid_map: " + format_id_map(spec.linux.uid_mappings).substr(0, 40));
+    if (opts.verbose) {
+      std::string map = format_id_map(spec.linux.uid_mappings);
+      map.pop_back();  // the final newline
+      say(true, "uid_map: " + map);
+    }
     if (!opts.json_status.empty()) ns = namespace_ids(cr.pid);
     Message go;
     go.type = MsgType::MapsReady;

@@ -12,7 +12,6 @@ namespace sbx {
 struct LaunchOptions {
   bool verbose = false;
   std::string json_status;  // --json-status FILE
-  bool seccomp_audit = false;
   std::string audit_log;
 };
 

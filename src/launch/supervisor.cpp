@@ -92,7 +92,8 @@ Outcome Supervisor::run() {
   Outcome out;
   auto start = std::chrono::steady_clock::now();
   for (;;) {
-    std::vector<struct pollfd> pfds;
+    std::vector<struct pollfd>& pfds = pfds_;
+    pfds.clear();
     pfds.push_back({pidfd_.get(), POLLIN, 0});
     pfds.push_back({signal_fd_.get(), POLLIN, 0});
     pfds.push_back({channel_open_ ? channel_.get() : -1, POLLIN, 0});

@@ -6,6 +6,7 @@
 //   a timerfd               (--timeout: SIGTERM, a grace period, then SIGKILL),
 //   and any extra sources   (the seccomp-notify listener).
 #pragma once
+#include <poll.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -60,6 +61,7 @@ class Supervisor {
     std::function<bool()> cb;
   };
   std::vector<Source> sources_;
+  std::vector<struct pollfd> pfds_;  // rebuilt each round, kept to avoid allocating per event
   bool channel_open_ = true;
   int timer_stage_ = 0;  // 0 running, 1 SIGTERM sent, 2 SIGKILL sent
 };

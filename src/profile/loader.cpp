@@ -77,7 +77,10 @@ struct ChainLoader {
       // wherever sbx runs (the untrusted project).
       if (src.builtin && is_profile_path(s->get()))
         throw Error(at + ": extends: a built-in profile extends others by name, not by path \"" + s->get() + "\"");
-      ProfileSource base = find_profile(s->get(), src.builtin ? std::string() : src.dir, at + ": extends");
+      // A built-in profile extends built-ins only: a user's own ci-build.toml on the
+      // search path must not change what the built-in npm profile means.
+      std::optional<ProfileSource> builtin_base = src.builtin ? builtin_profile(s->get()) : std::nullopt;
+      ProfileSource base = builtin_base ? *builtin_base : find_profile(s->get(), src.dir, at + ": extends");
       result = load(base, at);
       t.erase("extends");
     }
@@ -114,13 +117,7 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
 LoadedProfile load_profile(const std::string& ref, const Variables& vars, toml::table overrides) {
   if (!ref.empty()) return load_profile(find_profile(ref), vars, std::move(overrides));
   // No profile named: the built-in default, whatever the search path holds.
-  ProfileSource src;
-  src.name = "default";
-  src.display = "<built-in default>";
-  src.identity = "builtin:default";
-  src.text = std::string(*embedded_profile("default"));
-  src.builtin = true;
-  return load_profile(src, vars, std::move(overrides));
+  return load_profile(*builtin_profile("default"), vars, std::move(overrides));
 }
 
 }  // namespace sbx

@@ -9,7 +9,12 @@ std::string where(const toml::source_region& src) {
   if (path == kCommandLineSource) return path;
   if (path.empty() && !src.begin) return {};
   std::string out = path.empty() ? "<profile>" : printable(path);
-  if (src.begin) out += ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
+  if (src.begin) {  // appended piecewise: GCC 12 misreports `a + b + c` here (-Wrestrict, PR 105651)
+    out += ':';
+    out += std::to_string(src.begin.line);
+    out += ':';
+    out += std::to_string(src.begin.column);
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "profile/merge.hpp"
 
+#include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "profile/location.hpp"
 #include "util/error.hpp"
@@ -26,7 +28,11 @@ const char* type_name(toml::node_type t) {
 std::string key_name(const std::string& path) {
   auto dot = path.rfind('.');
   if (dot == std::string::npos) return "'" + path + "'";
-  return "[" + path.substr(0, dot) + "] " + path.substr(dot + 1);
+  std::string out = "[";  // appended piecewise: GCC 12 -Wrestrict false positive (PR 105651)
+  out += path.substr(0, dot);
+  out += "] ";
+  out += path.substr(dot + 1);
+  return out;
 }
 
 struct Merger {
@@ -34,20 +40,26 @@ struct Merger {
 
   std::string canon(const std::string& s) const { return canonical ? canonical(s) : s; }
 
-  bool same_value(const toml::node& a, const toml::node& b) const {
-    if (auto* x = a.as_string(), *y = b.as_string(); x && y) return x->get() == y->get() || canon(x->get()) == canon(y->get());
-    if (auto* x = a.as_integer(), *y = b.as_integer(); x && y) return x->get() == y->get();
-    if (auto* x = a.as_boolean(), *y = b.as_boolean(); x && y) return x->get() == y->get();
-    return false;  // tables (rules, mounts) are never merged as duplicates
-  }
-
   static const std::string* removal(const toml::node& n) {
     auto* s = n.as_string();
     return s && !s->get().empty() && s->get()[0] == '!' ? &s->get() : nullptr;
   }
 
-  // Appends child's entries to base: "!X" removes X, duplicates are dropped.
+  // The identity used to drop duplicates: strings compare canonically (variables
+  // expanded), numbers and booleans by value; tables never compare equal.
+  std::optional<std::string> dedup_key(const toml::node& n) const {
+    if (auto* x = n.as_string()) return "s" + canon(x->get());
+    if (auto* x = n.as_integer()) return "i" + std::to_string(x->get());
+    if (auto* x = n.as_boolean()) return std::string(x->get() ? "b1" : "b0");
+    return std::nullopt;
+  }
+
+  // Appends child's entries to base: "!X" removes X, duplicates are dropped. Linear in
+  // the number of entries (profiles generated with thousands of binds stay fast).
   void merge_array(toml::array& base, toml::array&& child, const std::string& path) const {
+    std::unordered_set<std::string> present;
+    for (auto& b : base)
+      if (auto k = dedup_key(b)) present.insert(std::move(*k));
     for (auto& elem : child) {
       if (const std::string* r = removal(elem)) {
         std::string target = r->substr(1);
@@ -56,6 +68,7 @@ struct Merger {
         for (auto it = base.begin(); it != base.end();) {
           auto* bs = it->as_string();
           if (bs && (bs->get() == target || canon(bs->get()) == want)) {
+            present.erase("s" + canon(bs->get()));
             it = base.erase(it);
             removed = true;
           } else {
@@ -67,10 +80,9 @@ struct Merger {
                                                  target + "'"));
         continue;
       }
-      bool dup = false;
-      for (auto& b : base)
-        if (same_value(b, elem)) dup = true;
-      if (!dup) base.push_back(std::move(elem));
+      auto key = dedup_key(elem);
+      if (key && !present.insert(*key).second) continue;
+      base.push_back(std::move(elem));
     }
   }
 

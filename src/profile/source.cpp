@@ -114,19 +114,23 @@ ProfileSource find_profile(const std::string& ref, const std::string& base_dir, 
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) return read_profile_file(path, context);
   }
-  if (auto text = embedded_profile(ref)) {
-    ProfileSource src;
-    src.name = ref;
-    src.display = "<built-in " + ref + ">";
-    src.identity = "builtin:" + ref;
-    src.text = std::string(*text);
-    src.builtin = true;
-    return src;
-  }
+  if (auto src = builtin_profile(ref)) return *src;
   std::vector<std::string> names;
   for (const auto& p : list_profiles()) names.push_back(p.name);
   throw Error(prefix + "no profile named '" + ref + "'" + did_you_mean(ref, names) +
               "; `sbx profiles` lists them, and a path needs a '/' or a .toml suffix");
+}
+
+std::optional<ProfileSource> builtin_profile(const std::string& name) {
+  auto text = embedded_profile(name);
+  if (!text) return std::nullopt;
+  ProfileSource src;
+  src.name = name;
+  src.display = "<built-in " + name + ">";
+  src.identity = "builtin:" + name;
+  src.text = std::string(*text);
+  src.builtin = true;
+  return src;
 }
 
 std::vector<ProfileListing> list_profiles() {

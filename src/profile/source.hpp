@@ -42,6 +42,9 @@ ProfileSource read_profile_file(const std::string& path, const std::string& cont
 ProfileSource find_profile(const std::string& ref, const std::string& base_dir = {},
                            const std::string& context = {});
 
+// A profile compiled into the binary, whatever the search path holds.
+std::optional<ProfileSource> builtin_profile(const std::string& name);
+
 struct ProfileListing {
   std::string name;
   std::string location;  // path, or "built-in"

@@ -31,6 +31,8 @@ BuildContext BuildContext::from_process(std::vector<std::string> args) {
   ctx.caller_gid = ::getgid();
   for (char** e = ::environ; e && *e; ++e) ctx.environ.emplace_back(*e);
   ctx.args = std::move(args);
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd)) ctx.cwd = cwd;
   for (const auto& name : rlimit_short_names()) {
     auto canon = normalize_rlimit(name);
     auto res = rlimit_resource(*canon);
@@ -185,8 +187,38 @@ struct Builder {
   }
 
   void add_mount(Mount m, const toml::node& n) {
+    if (m.destination == "/")
+      throw Error(std::string("nothing can be mounted on / (the sandbox's root is sbx's own)") +
+                  (m.is_bind() && m.source == "/" && ctx.cwd == "/"
+                       ? ": the current directory is /, and binding it would hand the sandbox the whole host; "
+                         "run sbx from a project directory"
+                       : ""));
+    if (project_meets_private_tmpfs(m, n)) return;
     claim(m.destination, n);
     spec.mounts.push_back(std::move(m));
+  }
+
+  // The project (the current directory, bound by `${PWD}`) at the same place as one of
+  // the profile's private tmpfs mounts ($HOME, /tmp, ...): the tmpfs wins, because the
+  // host's home or /tmp holds what a sandbox must not see (~/.ssh, agent sockets). The
+  // sandbox then starts in that empty directory, and the user is told.
+  bool project_meets_private_tmpfs(Mount& m, const toml::node& n) {
+    auto it = destinations.find(m.destination);
+    if (it == destinations.end() || ctx.cwd.empty()) return false;
+    auto old = std::find_if(spec.mounts.begin(), spec.mounts.end(),
+                            [&](const Mount& x) { return x.destination == m.destination; });
+    if (old == spec.mounts.end()) return false;
+    bool new_is_project = m.is_bind() && m.source == ctx.cwd && old->type == "tmpfs";
+    bool old_is_project = old->is_bind() && old->source == ctx.cwd && m.type == "tmpfs";
+    if (!new_is_project && !old_is_project) return false;
+    spec.sbx.warnings.push_back("the current directory " + ctx.cwd +
+                                " is a private tmpfs in this profile, so the sandbox starts in an empty " +
+                                ctx.cwd + " and does not see the host's; run sbx from a project directory");
+    if (old_is_project) {
+      *old = std::move(m);  // the tmpfs replaces the project bind
+      it->second = Claim{"at " + where(n.source()), file_of(n)};
+    }
+    return true;
   }
 
   // "?SRC[:DEST]" -> bind mount

@@ -19,6 +19,7 @@ struct BuildContext {
   std::vector<std::string> environ;   // the caller's environment, "K=V"
   std::vector<std::string> args;      // the command to run (may be empty for `check`)
   std::string profile_name;           // for messages and annotations
+  std::string cwd;                    // the caller's working directory: the project
   // The caller's hard rlimits ("RLIMIT_NOFILE" -> value), which a [limits] value may not
   // exceed: inside its user namespace the sandbox cannot raise a host limit, not even
   // when the caller is root. Empty: not checked.

@@ -105,6 +105,7 @@ struct SbxExtensions {
   std::optional<Notify> notify;
   std::string description;
   std::string profile;  // where the spec came from, for messages
+  std::vector<std::string> warnings;  // said on stderr before the sandbox starts
 };
 
 struct Spec {

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <cstring>
 #include <map>
@@ -18,6 +19,10 @@ const std::map<std::string, int>& errno_table() {
       const char* n = ::strerrorname_np(e);
       if (n) m.emplace(n, e);
     }
+    // Aliases glibc names by their other spelling.
+    m.emplace("ENOTSUP", ENOTSUP);
+    m.emplace("EWOULDBLOCK", EWOULDBLOCK);
+    m.emplace("EDEADLOCK", EDEADLOCK);
     return m;
   }();
   return table;
