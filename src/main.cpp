@@ -1,5 +1,10 @@
 // sbx: see README.md. The flow: cli/ -> profile/ -> spec/ -> launch/ (parent) ->
 // sandbox/ (child), with seccomp/ compiled in the parent and installed in the child.
 #include "cli/app.hpp"
+#include "seccomp/precompiled.hpp"
 
-int main(int argc, char** argv) { return sbx::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  // The shipped profiles' filters, compiled at build time (seccomp/precompiled.hpp).
+  sbx::use_precompiled_filters(sbx::precompiled_filter_table());
+  return sbx::cli::main(argc, argv);
+}

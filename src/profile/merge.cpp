@@ -47,10 +47,16 @@ struct Merger {
 
   // The identity used to drop duplicates: strings compare canonically (variables
   // expanded), numbers and booleans by value; tables never compare equal.
+  // (Keys are built by appending: GCC 12 misreports `"s" + str` at -O3, PR 105651.)
+  static std::string tagged(char tag, const std::string& value) {
+    std::string k(1, tag);
+    k += value;
+    return k;
+  }
   std::optional<std::string> dedup_key(const toml::node& n) const {
-    if (auto* x = n.as_string()) return "s" + canon(x->get());
-    if (auto* x = n.as_integer()) return "i" + std::to_string(x->get());
-    if (auto* x = n.as_boolean()) return std::string(x->get() ? "b1" : "b0");
+    if (auto* x = n.as_string()) return tagged('s', canon(x->get()));
+    if (auto* x = n.as_integer()) return tagged('i', std::to_string(x->get()));
+    if (auto* x = n.as_boolean()) return tagged('b', x->get() ? "1" : "0");
     return std::nullopt;
   }
 
@@ -68,7 +74,7 @@ struct Merger {
         for (auto it = base.begin(); it != base.end();) {
           auto* bs = it->as_string();
           if (bs && (bs->get() == target || canon(bs->get()) == want)) {
-            present.erase("s" + canon(bs->get()));
+            present.erase(tagged('s', canon(bs->get())));
             it = base.erase(it);
             removed = true;
           } else {

@@ -1,5 +1,7 @@
 #include "seccomp/compile.hpp"
 
+#include "seccomp/precompiled.hpp"
+
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -124,6 +126,7 @@ Ctx build(const Seccomp& sc, bool& uses_notify) {
 }  // namespace
 
 CompiledFilter compile_filter(const Seccomp& sc) {
+  if (auto pre = find_precompiled(sc)) return std::move(*pre);
   CompiledFilter out;
   Ctx ctx = build(sc, out.uses_notify);
   for (const auto& f : sc.flags) {

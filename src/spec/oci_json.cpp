@@ -12,7 +12,9 @@ json id_maps(const std::vector<IdMapping>& maps) {
   return a;
 }
 
-json seccomp_json(const Seccomp& sc) {
+}  // namespace
+
+json seccomp_to_json(const Seccomp& sc) {
   json j;
   j["defaultAction"] = sc.default_action;
   if (sc.default_errno_ret) j["defaultErrnoRet"] = *sc.default_errno_ret;
@@ -38,8 +40,6 @@ json seccomp_json(const Seccomp& sc) {
   j["syscalls"] = calls;
   return j;
 }
-
-}  // namespace
 
 json to_oci_json(const Spec& spec) {
   json j;
@@ -82,7 +82,7 @@ json to_oci_json(const Spec& spec) {
   linux_["namespaces"] = ns;
   linux_["uidMappings"] = id_maps(spec.linux.uid_mappings);
   linux_["gidMappings"] = id_maps(spec.linux.gid_mappings);
-  if (spec.linux.seccomp) linux_["seccomp"] = seccomp_json(*spec.linux.seccomp);
+  if (spec.linux.seccomp) linux_["seccomp"] = seccomp_to_json(*spec.linux.seccomp);
   linux_["maskedPaths"] = spec.linux.masked_paths;
   linux_["readonlyPaths"] = spec.linux.readonly_paths;
   j["linux"] = linux_;

@@ -8,4 +8,7 @@ namespace sbx {
 
 nlohmann::json to_oci_json(const Spec& spec);
 
+// linux.seccomp alone, as in config.json.
+nlohmann::json seccomp_to_json(const Seccomp& sc);
+
 }  // namespace sbx

@@ -1,0 +1,42 @@
+// Filters compiled at build time. libseccomp needs ~1.5 ms to compile the default
+// baseline for three ABIs, on every `sbx run`; the shipped profiles' filters are instead
+// compiled once by tools/gen_filters (at build time, with the same libseccomp) and
+// embedded. At run time a filter whose key matches (the canonical JSON of the Seccomp
+// section, libseccomp's version and the native architecture) is taken from the table;
+// anything else is compiled as usual. Nothing is cached on disk: a cache a workload
+// could write would let it weaken the next sandbox's filter.
+#pragma once
+#include <linux/filter.h>
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "seccomp/compile.hpp"
+#include "spec/spec.hpp"
+
+namespace sbx {
+
+struct PrecompiledFilter {
+  std::string_view profile;  // the shipped profile it came from (for tests)
+  std::string_view key;
+  const struct sock_filter* program;
+  size_t length;
+  unsigned flags;
+  bool uses_notify;
+};
+
+// The lookup key for a Seccomp section.
+std::string filter_key(const Seccomp& sc);
+
+// Installs the table compile_filter() consults (sbx's main() does; tests may).
+void use_precompiled_filters(std::span<const PrecompiledFilter> table);
+
+// A copy of the matching precompiled filter, if any.
+std::optional<CompiledFilter> find_precompiled(const Seccomp& sc);
+
+// The table generated for this build (src/generated, linked into sbx only).
+std::span<const PrecompiledFilter> precompiled_filter_table();
+
+}  // namespace sbx
