@@ -81,6 +81,13 @@ void write_json_status(const std::string& path, pid_t pid, const nlohmann::json&
 
 int launch(const Spec& spec, const LaunchOptions& opts) {
   if (spec.process.args.empty()) throw Error("no command to run");
+  for (int fd : spec.sbx.keep_fds) {
+    // A directory fd is a way out: /proc/self/fd/N/.. walks the host's filesystem.
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+      throw Error("[process] keep_fds: fd " + std::to_string(fd) +
+                  " is a directory on the host; passing it would open the host's filesystem to the workload");
+  }
   bool interactive = ::isatty(STDIN_FILENO);
   Plan plan;
   build_plan(spec, {opts.verbose, /*new_session=*/!interactive}, plan);
@@ -137,7 +144,7 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
   Supervisor sup(std::move(pidfd), std::move(parent_end), std::move(sigfd), so);
   notify.attach(sup);
   Outcome out = sup.run();
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  if (::sigprocmask(SIG_SETMASK, &old, nullptr) != 0) throw_errno("sigprocmask");
 
   std::string message;
   int status = exit_status_for(out, spec.process.args.front(), message);

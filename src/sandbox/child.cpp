@@ -1,6 +1,7 @@
 #include "sandbox/child.hpp"
 
 #include <linux/close_range.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -48,12 +49,19 @@ void close_inherited_fds(const Plan& plan, int channel_fd) {
 void sandbox_main(const Plan& plan, int channel_fd) {
   // If sbx dies, so does the sandbox. (If it died before this line, the channel is
   // closed and the wait below sees EOF.)
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   set_channel(channel_fd, plan.verbose);
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail_errno("set the parent-death signal", "");
   close_inherited_fds(plan, channel_fd);
 
   Message go;
   if (!recv_message(channel_fd, go) || go.type != MsgType::MapsReady) ::_exit(kExitSbxFailure);
+  // sbx may have died after sending "go" but before PDEATHSIG was armed: then nobody
+  // would ever kill this sandbox. Its end of the channel is closed in that case.
+  struct pollfd hup {channel_fd, POLLRDHUP, 0};
+  if (::poll(&hup, 1, 0) != 0 && (hup.revents & (POLLHUP | POLLRDHUP | POLLERR))) ::_exit(kExitSbxFailure);
+  // From here on nothing in the sandbox may ptrace init or read its memory (the maps are
+  // written: /proc/PID files become root-owned, which no longer matters).
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_errno("set non-dumpable", "init");
 
   if (!plan.hostname.empty() && ::sethostname(plan.hostname.data(), plan.hostname.size()) < 0)
     fail_errno("sethostname", plan.hostname.c_str());

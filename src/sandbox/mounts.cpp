@@ -12,6 +12,7 @@
 #include "sandbox/devices.hpp"
 #include "sandbox/report.hpp"
 #include "sandbox/resolve.hpp"
+#include "util/syscalls.hpp"
 
 namespace sbx::child {
 
@@ -71,12 +72,37 @@ int bind_fd(int source_fd, int target_fd, uint64_t attrs, bool recursive, const 
   return rc;
 }
 
+namespace {
+
+// Opens step.source beneath step.confine (a writable directory the workload may have
+// filled with symlinks in an earlier run): nothing may lead out of it. EXDEV if it does.
+int open_confined(int oldroot_fd, const MountStep& step) {
+  int dir = open_in_root(oldroot_fd, step.confine.c_str(), O_PATH | O_DIRECTORY);
+  if (dir < 0) return -1;
+  const char* rest = step.source.c_str() + step.confine.size() + 1;
+  int fd;
+  do {
+    fd = sys_openat2(dir, rest, O_PATH | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+  } while (fd < 0 && errno == EAGAIN);
+  int err = errno;
+  ::close(dir);
+  errno = err;
+  return fd;
+}
+
+}  // namespace
+
 void do_mount(int oldroot_fd, int newroot_fd, const MountStep& step) {
   const char* dst = step.destination.c_str();
   if (step.kind == MountStep::Kind::Bind) {
     const char* src = step.source.c_str();
-    int sfd = open_in_root(oldroot_fd, src, O_PATH);
+    int sfd = step.confine.empty() ? open_in_root(oldroot_fd, src, O_PATH) : open_confined(oldroot_fd, step);
     if (sfd < 0) {
+      if (errno == EXDEV) {
+        char detail[PATH_MAX * 2];
+        std::snprintf(detail, sizeof detail, "%s: a symlink leads out of the writable %s", src, step.confine.c_str());
+        fail("refusing bind source", detail, ELOOP);
+      }
       if (errno == ENOENT && step.optional) {
         verbose("skip %s (optional, absent on the host)", src);
         return;

@@ -22,6 +22,9 @@ struct MountStep {
   bool recursive = true;    // rbind
   bool optional = false;    // skip when the bind source does not exist
   bool populate_dev = false;  // the /dev tmpfs: create the default devices in it
+  // A bind source inside a writable bind's source (the project) is resolved beneath
+  // that directory: the workload could have planted symlinks there in an earlier run.
+  std::string confine;
 };
 
 struct RlimitStep {

@@ -177,6 +177,9 @@ struct Builder {
   // Records that `dest` is declared at `here`; throws (without position: the caller
   // adds it) when something else already declared it.
   void claim(const std::string& dest, const toml::node& here) {
+    if (dest.rfind("/proc/", 0) == 0)
+      throw Error("nothing may be mounted or created below /proc ('" + dest +
+                  "'): sbx's /proc is a fresh procfs, masked where the OCI defaults say");
     std::string w = where(here.source());
     auto [it, inserted] = destinations.emplace(dest, Claim{w.empty() ? "elsewhere" : "at " + w, file_of(here)});
     if (inserted) return;
@@ -193,6 +196,10 @@ struct Builder {
                        ? ": the current directory is /, and binding it would hand the sandbox the whole host; "
                          "run sbx from a project directory"
                        : ""));
+    // /proc is only ever a fresh procfs of the sandbox's own pid namespace, masked and
+    // read-only where the OCI defaults say: nothing else there, nothing below it.
+    if (m.destination == "/proc" && m.type != "proc")
+      throw Error("only a fresh procfs may be mounted at /proc, not a " + m.type);
     if (project_meets_private_tmpfs(m, n)) return;
     claim(m.destination, n);
     spec.mounts.push_back(std::move(m));
