@@ -12,30 +12,11 @@
 #include <set>
 #include <thread>
 
+#include "fault.hpp"
 #include "harness.hpp"
 
 namespace sbx::test::fault {
 
-std::string unique_token();
-std::vector<pid_t> processes_with(const std::string& token);
-std::vector<pid_t> wait_gone(const std::string& token, std::chrono::milliseconds limit);
-void become_subreaper();
-struct HostState {
-  std::string mountinfo;
-  std::set<std::string> files;
-  bool operator==(const HostState&) const = default;
-};
-HostState host_state(const std::string& home);
-std::string describe(const HostState& before, const HostState& after);
-struct Spawn {
-  std::vector<std::string> argv;
-  std::string cwd;
-  std::string home;
-  bool close_stdio = false;
-  std::string output;
-};
-pid_t spawn(const Spawn& s);
-int wait_for(pid_t pid, std::chrono::milliseconds limit);
 
 namespace {
 

@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "fault.hpp"
 #include "harness.hpp"
 
 namespace sbx::test::fault {
@@ -68,12 +69,7 @@ std::vector<pid_t> wait_gone(const std::string& token, std::chrono::milliseconds
 // they can be seen and reaped.
 void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
-// The host as far as a sandbox could leave traces in it.
-struct HostState {
-  std::string mountinfo;
-  std::set<std::string> files;
-  bool operator==(const HostState&) const = default;
-};
+// HostState (fault.hpp): the host as far as a sandbox could leave traces in it.
 
 namespace {
 void owned_entries(const std::string& dir, int depth, std::set<std::string>& out) {
@@ -108,14 +104,6 @@ std::string describe(const HostState& before, const HostState& after) {
     if (!before.files.count(f)) out += "new: " + f + "\n";
   return out;
 }
-
-struct Spawn {
-  std::vector<std::string> argv;
-  std::string cwd;
-  std::string home;
-  bool close_stdio = false;   // start with 0, 1 and 2 closed
-  std::string output;         // stdout+stderr to this file (default /dev/null)
-};
 
 // Starts argv as the test user (as the harness does), without waiting.
 pid_t spawn(const Spawn& s) {

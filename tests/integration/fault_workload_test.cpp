@@ -8,23 +8,12 @@
 #include <chrono>
 #include <set>
 
+#include "fault.hpp"
 #include "harness.hpp"
 
 namespace sbx::test {
 
 namespace fault {
-std::string unique_token();
-std::vector<pid_t> wait_gone(const std::string& token, std::chrono::milliseconds limit);
-void become_subreaper();
-struct Spawn {
-  std::vector<std::string> argv;
-  std::string cwd;
-  std::string home;
-  bool close_stdio = false;
-  std::string output;
-};
-pid_t spawn(const Spawn& s);
-int wait_for(pid_t pid, std::chrono::milliseconds limit);
 }  // namespace fault
 
 namespace {
