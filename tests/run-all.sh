@@ -58,6 +58,9 @@ if [[ -z ${SBX_QUICK:-} ]]; then
   [[ -x tests/tools/run_sanitizers.sh ]] && run_check "ASan+UBSan build and tests" tests/tools/run_sanitizers.sh
   [[ -x tests/tools/run_fuzzers.sh ]] && run_check "fuzzing (${SBX_FUZZ_SECONDS:-30}s per target)" \
     tests/tools/run_fuzzers.sh "${SBX_FUZZ_SECONDS:-30}"
+  if command -v run-clang-tidy >/dev/null || command -v run-clang-tidy-14 >/dev/null; then
+    run_check "clang-tidy (.clang-tidy) over src/" env SBX_TIDY_STRICT=1 tests/tools/clang_tidy.sh build
+  fi
   for t in tests/tools/install_*.sh; do
     [[ -x $t ]] && run_check "$(basename "$t")" "$t"
   done

@@ -200,7 +200,9 @@ std::string explain(const CLI::ParseError& e, AppModel& m, const std::vector<std
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
   // Everything after the first "--" is the command, untouched by option parsing.
   std::vector<std::string> args, command;
   bool separator = false;
@@ -268,6 +270,19 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%sinternal error: %s\n", error_prefix().c_str(), e.what());
     return kExitSbxFailure;
+  }
+  return kExitSbxFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) noexcept {
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sbx: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "sbx: internal error\n");
   }
   return kExitSbxFailure;
 }

@@ -11,7 +11,7 @@ class App;
 
 namespace sbx::cli {
 
-int main(int argc, char** argv);
+int main(int argc, char** argv) noexcept;
 
 // The CLI11 definition, also walked to generate shell completions.
 struct AppModel;

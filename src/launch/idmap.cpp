@@ -15,7 +15,6 @@
 #include "util/error.hpp"
 #include "util/fd.hpp"
 
-extern char** environ;
 
 namespace sbx {
 
@@ -48,6 +47,7 @@ void run_helper(const char* helper, pid_t pid, const std::vector<IdMapping>& map
     args.push_back(std::to_string(m.size));
   }
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::string path = std::string("/usr/bin/") + helper;

@@ -145,6 +145,7 @@ std::vector<ProfileListing> list_profiles() {
   }
   for (const auto& e : embedded_profiles()) found.emplace(std::string(e.name), "built-in");
   std::vector<ProfileListing> out;
+  out.reserve(found.size());
   for (auto& [name, loc] : found) out.push_back({name, loc});
   return out;
 }

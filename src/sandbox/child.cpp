@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
-#include <climits>
 
 #include "launch/channel.hpp"
 #include "sandbox/init.hpp"

@@ -6,7 +6,6 @@
 #include <climits>
 #include <cstdio>
 #include <cstdarg>
-#include <cstdio>
 #include <cstring>
 
 #include "launch/channel.hpp"
@@ -38,7 +37,8 @@ void fail(const char* step, const char* detail, int err) {
 
 void fail_errno(const char* step, const char* detail) { fail(step, detail, errno); }
 
-void verbose(const char* fmt, ...) {
+// A C variadic on purpose: vsnprintf into a stack buffer, no allocation after clone.
+void verbose(const char* fmt, ...) {  // NOLINT(cert-dcl50-cpp)
   if (!g_verbose) return;
   char buf[PATH_MAX + 128];
   int n = std::snprintf(buf, sizeof buf, "sbx: setup: ");

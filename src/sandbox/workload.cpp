@@ -18,7 +18,6 @@
 #include "util/error.hpp"
 #include "util/syscalls.hpp"
 
-extern char** environ;
 
 namespace sbx::child {
 

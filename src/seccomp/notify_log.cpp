@@ -19,7 +19,7 @@ NotifyLog::NotifyLog(const std::string& path, bool truncate, const std::string& 
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND);
   fd_.reset(::open(path.c_str(), flags, 0644));
   if (!fd_) throw Error(what + ": cannot open " + path + " for writing: " + std::strerror(errno));
-  buf_.reserve(64 * 1024);
+  buf_.reserve(64 * 1024UL);
 }
 
 void NotifyLog::add(const NotifyEvent& e) {

@@ -86,7 +86,8 @@ std::vector<std::string> native_architectures() {
   }
 }
 
-std::optional<uint32_t> scmp_arch_value(const std::string& a) {
+std::optional<uint32_t> scmp_arch_value(const std::string& oci_arch) {
+  const std::string& a = oci_arch;
   struct Arch {
     const char* name;
     uint32_t value;

@@ -21,7 +21,6 @@
 #include "util/strings.hpp"
 #include "util/units.hpp"
 
-extern char** environ;
 
 namespace sbx {
 

@@ -45,6 +45,7 @@ struct SeccompBuilder {
 
   static std::vector<std::string> values(const std::vector<StringEntry>& entries) {
     std::vector<std::string> out;
+    out.reserve(entries.size());
     for (const auto& e : entries) out.push_back(e.value);
     return out;
   }
@@ -225,7 +226,8 @@ struct SeccompBuilder {
 
 }  // namespace
 
-void seccomp_from_profile(const toml::table& t, Spec& spec) {
+void seccomp_from_profile(const toml::table& seccomp_table, Spec& spec) {
+  const toml::table& t = seccomp_table;
   SeccompBuilder b{spec, {}};
   b.seccomp(t);
 }
