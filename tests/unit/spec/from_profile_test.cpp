@@ -322,8 +322,10 @@ TEST_F(FromProfile, DuplicatesOfBuiltInMountsSayWhichSwitch) {
             "p.toml:2:10: [filesystem] tmpfs: '/dev' is mounted twice (also by [filesystem] dev = true; set dev = false "
             "to mount your own /dev)");
   EXPECT_EQ(err("[filesystem]\nro = ['/proc']\n"),
-            "p.toml:2:7: [filesystem] ro: '/proc' is mounted twice (also by [filesystem] proc = true; set proc = false "
-            "to mount your own)");
+            "p.toml:2:7: [filesystem] ro: only a fresh procfs may be mounted at /proc, not a bind");
+  EXPECT_EQ(err("[[filesystem.mount]]\ndestination = '/proc'\ntype = 'proc'\n"),
+            "p.toml:2:15: [[filesystem.mount]] destination: '/proc' is mounted twice (also by [filesystem] proc = "
+            "true; set proc = false to mount your own)");
   EXPECT_EQ(err("[filesystem]\ndev = false\ntmpfs = ['/dev']\n"), "no error");
 }
 
