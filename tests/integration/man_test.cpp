@@ -316,7 +316,8 @@ TEST(Readme, QuickStartIsExactlyTheTwoAgreedCommands) {
   ASSERT_EQ(blocks.size(), 2u) << quick;
   EXPECT_EQ(blocks[0].first, "sh");
   EXPECT_EQ(blocks[0].second,
-            "sudo apt-get update && sudo apt-get install -y --no-install-recommends ca-certificates g++ cmake make "
+            "s=$(command -v sudo); $s apt-get update && $s apt-get install -y --no-install-recommends ca-certificates "
+            "g++ cmake make "
             "pkg-config libcli11-dev libtomlplusplus-dev libseccomp-dev libcap-dev nlohmann-json3-dev libgtest-dev && "
             "cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j\"$(nproc)\" && ./build/sbx run -- "
             "sh -c 'echo \"hello from $(hostname) as $(id -un) in $PWD\"; ls /'");
