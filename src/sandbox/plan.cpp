@@ -53,14 +53,16 @@ MountStep mount_step(const Mount& m) {
 void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
   for (const auto& m : spec.mounts) plan.mounts.push_back(mount_step(m));
   // Sources below a writable bind's source are resolved beneath it (the longest one).
+  // The writable sources are few (the project): collect them once, so this stays linear.
+  std::vector<const std::string*> writable;
+  for (const auto& m : spec.mounts)
+    if (m.is_bind() && !m.has_option("ro") && m.source != "/") writable.push_back(&m.source);
   for (auto& step : plan.mounts) {
     if (step.kind != MountStep::Kind::Bind) continue;
-    for (const auto& m : spec.mounts) {
-      if (!m.is_bind() || m.has_option("ro") || m.source == "/") continue;
-      const std::string& w = m.source;
-      if (step.source.size() > w.size() && step.source.compare(0, w.size(), w) == 0 && step.source[w.size()] == '/' &&
-          w.size() > step.confine.size())
-        step.confine = w;
+    for (const std::string* w : writable) {
+      if (step.source.size() > w->size() && step.source.compare(0, w->size(), *w) == 0 &&
+          step.source[w->size()] == '/' && w->size() > step.confine.size())
+        step.confine = *w;
     }
   }
   plan.symlinks = spec.sbx.symlinks;
