@@ -174,6 +174,16 @@ std::string explain(const CLI::ParseError& e, AppModel& m, const std::vector<std
   if (args.empty()) return "a command is required; commands: " + join(subcommand_names(m.app));
   if (active == m.completion_cmd && dynamic_cast<const CLI::RequiredError*>(&e))
     return "`sbx completion` needs a shell: bash, zsh or fish";
+  for (const auto& a : args) {
+    if (a.size() > 2 && a[0] == '-' && a[1] == '-') {
+      std::string opt = a.substr(0, a.find('='));
+      auto names = option_names(*active);
+      names.push_back("--help");
+      if (std::find(names.begin(), names.end(), opt) == names.end())
+        return "unknown option '" + opt + "' for `sbx " + (active == &m.app ? std::string() : active->get_name()) +
+               "`" + did_you_mean(opt, names);
+    }
+  }
   if (const auto* extras = dynamic_cast<const CLI::ExtrasError*>(&e); extras && active != &m.app) {
     (void)extras;
     for (const auto& a : args)
@@ -184,16 +194,6 @@ std::string explain(const CLI::ParseError& e, AppModel& m, const std::vector<std
   if (active == &m.app && args[0][0] != '-') {
     auto names = subcommand_names(m.app);
     return "unknown command '" + args[0] + "'" + did_you_mean(args[0], names) + "; commands: " + join(names);
-  }
-  for (const auto& a : args) {
-    if (a.size() > 2 && a[0] == '-' && a[1] == '-') {
-      std::string opt = a.substr(0, a.find('='));
-      auto names = option_names(*active);
-      names.push_back("--help");
-      if (std::find(names.begin(), names.end(), opt) == names.end())
-        return "unknown option '" + opt + "' for `sbx " + (active == &m.app ? std::string() : active->get_name()) +
-               "`" + did_you_mean(opt, names);
-    }
   }
   return msg;
 }

@@ -107,7 +107,12 @@ Result run(const std::vector<std::string>& argv, const RunOptions& opts) {
     env.push_back("LANG=C.UTF-8");
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME")) env.push_back(std::string("XDG_CONFIG_HOME=") + xdg);
   }
-  env.insert(env.end(), opts.env.begin(), opts.env.end());
+  // opts.env overrides the base entries of the same name.
+  for (const auto& kv : opts.env) {
+    std::string name = kv.substr(0, kv.find('=') + 1);
+    std::erase_if(env, [&](const std::string& e) { return e.compare(0, name.size(), name) == 0; });
+    env.push_back(kv);
+  }
 
   int out_pipe[2], err_pipe[2], in_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) || ::pipe2(err_pipe, O_CLOEXEC) || ::pipe2(in_pipe, O_CLOEXEC))
