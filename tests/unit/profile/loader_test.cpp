@@ -138,6 +138,16 @@ TEST_F(Loader, ExtendsABuiltInProfileByName) {
   EXPECT_EQ(lp.table.at_path("process.cwd").value_or(std::string()), "/work/proj");
 }
 
+TEST_F(Loader, ABuiltInProfileExtendsBuiltInsWhateverTheSearchPathHolds) {
+  // A user's ci-build.toml must not change what the built-in npm profile means.
+  dir.write("config/sbx/profiles/ci-build.toml", "description = 'impostor'\n[network]\nmode = 'host'\n");
+  LoadedProfile lp = load_profile(*builtin_profile("npm"), testing::test_variables());
+  EXPECT_EQ(lp.chain, (std::vector<std::string>{"<built-in npm>", "<built-in ci-build>", "<built-in default>"}));
+  EXPECT_EQ(lp.table.at_path("network.mode").value_or(std::string()), "none");
+  // ... while a name given by the user still finds the user's file first.
+  EXPECT_EQ(load_profile("ci-build", testing::test_variables()).chain[0], dir.path() + "/config/sbx/profiles/ci-build.toml");
+}
+
 TEST_F(Loader, ExtendsAProfileFoundOnTheSearchPath) {
   dir.write("config/sbx/profiles/mybase.toml", "description = 'mine'\n");
   std::string child = dir.write("c.toml", "extends = 'mybase'\n");
