@@ -1,9 +1,11 @@
 // sbx: see README.md. The flow: cli/ -> profile/ -> spec/ -> launch/ (parent) ->
 // sandbox/ (child), with seccomp/ compiled in the parent and installed in the child.
 #include "cli/app.hpp"
+#include "util/startup_trace.hpp"
 #include "seccomp/precompiled.hpp"
 
 int main(int argc, char** argv) {
+  SBX_TRACE_POINT("parent: main");
   // The shipped profiles' filters, compiled at build time (seccomp/precompiled.hpp).
   sbx::use_precompiled_filters(sbx::precompiled_filter_table());
   return sbx::cli::main(argc, argv);

@@ -11,6 +11,7 @@
 #include "cli/completion.hpp"
 #include "util/colour.hpp"
 #include "util/error.hpp"
+#include "util/startup_trace.hpp"
 #include "util/strings.hpp"
 
 #ifndef SBX_VERSION
@@ -215,10 +216,12 @@ int run_main(int argc, char** argv) {
   }
 
   auto model = make_app();
+  SBX_TRACE_POINT("parent: CLI built");
   AppModel& m = *model;
   try {
     std::vector<std::string> rev(args.rbegin(), args.rend());
     m.app.parse(rev);
+    SBX_TRACE_POINT("parent: CLI parsed");
   } catch (const CLI::CallForHelp& e) {
     return m.app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -19,6 +19,7 @@
 #include "spec/from_profile.hpp"
 #include "spec/oci_json.hpp"
 #include "util/error.hpp"
+#include "util/startup_trace.hpp"
 
 namespace sbx::cli {
 
@@ -26,11 +27,15 @@ namespace {
 
 Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::string> command) {
   Variables vars = Variables::from_process();
+  SBX_TRACE_POINT("parent: variables");
   LoadedProfile lp = load_profile(profile, vars, overrides_table(o));
+  SBX_TRACE_POINT("parent: profile loaded");
   BuildContext ctx = BuildContext::from_process(std::move(command));
   ctx.caller_user = vars.values["USER"];
   ctx.profile_name = profile.empty() ? "default" : profile;
+  SBX_TRACE_POINT("parent: context");
   Spec spec = build_spec(lp.table, ctx);
+  SBX_TRACE_POINT("parent: spec built");
   for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
   return spec;
 }

@@ -24,6 +24,7 @@
 #include "sandbox/plan.hpp"
 #include "seccomp/notify.hpp"
 #include "util/error.hpp"
+#include "util/startup_trace.hpp"
 #include "util/syscalls.hpp"
 
 namespace sbx {
@@ -89,8 +90,10 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
                   " is a directory on the host; passing it would open the host's filesystem to the workload");
   }
   bool interactive = ::isatty(STDIN_FILENO);
+  SBX_TRACE_POINT("parent: launch");
   Plan plan;
   build_plan(spec, {opts.verbose, /*new_session=*/!interactive}, plan);
+  SBX_TRACE_POINT("parent: plan built");
   NotifyHandler notify(spec, opts.audit_log);
 
   // Signals go through a signalfd from here on; the child inherits them blocked.
@@ -105,6 +108,7 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
   UniqueFd parent_end(sv[0]), child_end(sv[1]);
 
   uint64_t flags = clone_flags_for(spec);
+  SBX_TRACE_POINT("parent: signals, channel");
   CloneResult cr = clone_sandbox(flags);
   if (cr.pid < 0) {
     int err = errno;
@@ -115,6 +119,7 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
     child::sandbox_main(plan, child_end.release());
   }
   UniqueFd pidfd(cr.pidfd);
+  SBX_TRACE_POINT("parent: cloned");
   child_end.reset();
   say(opts.verbose, std::string(cr.used_clone3 ? "clone3" : "clone") + ": sandbox pid " + std::to_string(cr.pid));
 
@@ -130,6 +135,7 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
     Message go;
     go.type = MsgType::MapsReady;
     if (!send_message(parent_end.get(), go)) throw_errno("channel: send");
+    SBX_TRACE_POINT("parent: id maps written");
   } catch (...) {
     sys_pidfd_send_signal(pidfd.get(), SIGKILL);
     siginfo_t info;
@@ -144,6 +150,7 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
   Supervisor sup(std::move(pidfd), std::move(parent_end), std::move(sigfd), so);
   notify.attach(sup);
   Outcome out = sup.run();
+  SBX_TRACE_POINT("parent: sandbox ended");
   if (::sigprocmask(SIG_SETMASK, &old, nullptr) != 0) throw_errno("sigprocmask");
 
   std::string message;

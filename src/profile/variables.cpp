@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -14,6 +15,26 @@
 
 namespace sbx {
 
+std::optional<PasswdEntry> passwd_entry(uid_t uid, const char* file) {
+  // /etc/passwd itself, not getpwuid(): NSS would dlopen() the host's modules into
+  // the statically linked sbx. Users only known to LDAP/sssd fall back to $USER.
+  std::FILE* f = std::fopen(file, "re");
+  if (!f) return std::nullopt;
+  std::optional<PasswdEntry> out;
+  struct passwd pw {};
+  struct passwd* res = nullptr;
+  char buf[4096];
+  int rc;
+  while ((rc = ::fgetpwent_r(f, &pw, buf, sizeof buf, &res)) == 0 || rc == ERANGE) {
+    if (rc == ERANGE) continue;  // an absurdly long line: skip it
+    if (res->pw_uid != uid) continue;
+    out = PasswdEntry{res->pw_name ? res->pw_name : "", res->pw_dir ? res->pw_dir : ""};
+    break;
+  }
+  std::fclose(f);
+  return out;
+}
+
 Variables Variables::from_process() {
   Variables v;
   char buf[PATH_MAX];
@@ -22,18 +43,15 @@ Variables Variables::from_process() {
   gid_t gid = ::getgid();
   v.values["UID"] = std::to_string(uid);
   v.values["GID"] = std::to_string(gid);
-  struct passwd pw {};
-  struct passwd* res = nullptr;
-  std::vector<char> pwbuf(16384);
-  ::getpwuid_r(uid, &pw, pwbuf.data(), pwbuf.size(), &res);
+  std::optional<PasswdEntry> pw = passwd_entry(uid);
   const char* home = std::getenv("HOME");
   if (home && *home == '/')
     v.values["HOME"] = home;
-  else if (res && res->pw_dir)
-    v.values["HOME"] = res->pw_dir;
+  else if (pw && !pw->home.empty())
+    v.values["HOME"] = pw->home;
   const char* user = std::getenv("USER");
-  if (res && res->pw_name)
-    v.values["USER"] = res->pw_name;
+  if (pw && !pw->name.empty())
+    v.values["USER"] = pw->name;
   else if (user && *user)
     v.values["USER"] = user;
   else

@@ -2,7 +2,9 @@
 
 #include <linux/close_range.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include "sandbox/rootfs.hpp"
 #include "sandbox/workload.hpp"
 #include "util/error.hpp"
+#include "util/startup_trace.hpp"
 
 namespace sbx::child {
 
@@ -43,17 +46,44 @@ void close_inherited_fds(const Plan& plan, int channel_fd) {
   if (::close_range(lo, ~0U, 0) < 0) fail_errno("close inherited fds", "");
 }
 
+int workload_main(void* plan) { exec_workload(*static_cast<const Plan*>(plan)); }
+
+// Starts the workload the way posix_spawn does: CLONE_VM | CLONE_VFORK, on a stack of
+// its own. No page tables are copied and nothing is copied on write; init is stopped
+// until the workload has exec'd (or failed and exited), and the workload changes
+// nothing init reads again (it only makes syscalls and sets `environ`).
+pid_t spawn_workload(const Plan& plan) {
+  constexpr size_t kStack = size_t{256} * 1024, kGuard = 4096;
+  void* mem = ::mmap(nullptr, kStack + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (mem == MAP_FAILED) fail_errno("allocate the workload's stack", "");
+  if (::mprotect(mem, kGuard, PROT_NONE) < 0) fail_errno("guard the workload's stack", "");
+  char* top = static_cast<char*>(mem) + kStack + kGuard;
+  pid_t pid = ::clone(workload_main, top, CLONE_VM | CLONE_VFORK | SIGCHLD, const_cast<Plan*>(&plan));
+  if (pid < 0) fail_errno("start the workload", "");
+  ::munmap(mem, kStack + kGuard);
+  return pid;
+}
+
 }  // namespace
 
 void sandbox_main(const Plan& plan, int channel_fd) {
   // If sbx dies, so does the sandbox. (If it died before this line, the channel is
   // closed and the wait below sees EOF.)
   set_channel(channel_fd, plan.verbose);
+  SBX_TRACE_POINT("child: started");
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail_errno("set the parent-death signal", "");
   close_inherited_fds(plan, channel_fd);
 
+  // What needs no id maps (only the capabilities this process has in its new user
+  // namespace from birth) is done while the parent writes them.
+  if (!plan.hostname.empty() && ::sethostname(plan.hostname.data(), plan.hostname.size()) < 0)
+    fail_errno("sethostname", plan.hostname.c_str());
+  if (plan.loopback_up) bring_up_loopback();
+
+  SBX_TRACE_POINT("child: hostname, loopback");
   Message go;
   if (!recv_message(channel_fd, go) || go.type != MsgType::MapsReady) ::_exit(kExitSbxFailure);
+  SBX_TRACE_POINT("child: id maps written");
   // sbx may have died after sending "go" but before PDEATHSIG was armed: then nobody
   // would ever kill this sandbox. Its end of the channel is closed in that case.
   struct pollfd hup {channel_fd, POLLRDHUP, 0};
@@ -62,14 +92,11 @@ void sandbox_main(const Plan& plan, int channel_fd) {
   // written: /proc/PID files become root-owned, which no longer matters).
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_errno("set non-dumpable", "init");
 
-  if (!plan.hostname.empty() && ::sethostname(plan.hostname.data(), plan.hostname.size()) < 0)
-    fail_errno("sethostname", plan.hostname.c_str());
   build_rootfs(plan);
-  if (plan.loopback_up) bring_up_loopback();
+  SBX_TRACE_POINT("child: root built");
 
-  pid_t workload = ::fork();
-  if (workload < 0) fail_errno("fork the workload", "");
-  if (workload == 0) exec_workload(plan);
+  pid_t workload = spawn_workload(plan);
+  SBX_TRACE_POINT("child: workload started");
   run_init(plan, workload);
 }
 

@@ -1,6 +1,6 @@
-// The child's whole life after clone, top to bottom (sandbox/child.cpp): wait for the
-// id maps, close inherited fds, hostname, root filesystem, loopback, fork the workload,
-// become init.
+// The child's whole life after clone, top to bottom (sandbox/child.cpp): close
+// inherited fds, hostname and loopback, wait for the id maps, root filesystem, start
+// the workload, become init.
 #pragma once
 
 #include "sandbox/plan.hpp"

@@ -12,6 +12,7 @@
 #include "launch/signals.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/report.hpp"
+#include "util/startup_trace.hpp"
 #include "util/syscalls.hpp"
 
 namespace sbx::child {
@@ -35,6 +36,7 @@ void run_init(const Plan& plan, pid_t workload) {
       pid_t pid;
       while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
         if (pid != workload) continue;
+        SBX_TRACE_POINT("init: workload exited");
         Message m;
         m.type = MsgType::WorkloadExited;
         m.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

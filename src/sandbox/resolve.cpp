@@ -26,24 +26,23 @@ int open_in_root(int root_fd, const char* path, int flags) {
 
 namespace {
 
-// Creates `name` in the directory `parent` (a path inside the root).
-int create_in(int root_fd, const char* parent, const char* name, bool directory) {
-  int pfd = open_in_root(root_fd, parent, O_PATH | O_DIRECTORY);
-  if (pfd < 0) return -1;
+// Creates `name` in `dir` (a directory inside the root) unless it is there, then opens
+// it without following any symlink: one planted there, or a dangling one, is refused
+// (ELOOP). One component only, so RESOLVE_BENEATH cannot leave `dir`.
+int create_and_open(int dir, const char* name, bool directory) {
   int rc;
   if (directory) {
-    rc = ::mkdirat(pfd, name, 0755);
+    rc = ::mkdirat(dir, name, 0755);
   } else {
-    rc = ::openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    rc = ::openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (rc >= 0) rc = ::close(rc);
   }
-  int err = errno;
-  ::close(pfd);
-  if (rc < 0 && err != EEXIST) {
-    errno = err;
-    return -1;
-  }
-  return 0;
+  if (rc < 0 && errno != EEXIST) return -1;
+  int fd;
+  do {
+    fd = sys_openat2(dir, name, O_PATH | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  } while (fd < 0 && errno == EAGAIN);
+  return fd;
 }
 
 }  // namespace
@@ -59,34 +58,51 @@ int make_mountpoint(int root_fd, const char* path, bool directory) {
     return -1;
   }
   std::memcpy(buf, path, len + 1);
-  // Walk the components: create each missing one, then re-resolve from the root.
-  for (size_t i = 1; i <= len; ++i) {
-    if (buf[i] != '/' && buf[i] != '\0') continue;
-    bool last = buf[i] == '\0';
-    buf[i] = '\0';
-    int probe = open_in_root(root_fd, buf, O_PATH);
-    if (probe >= 0) {
-      ::close(probe);
-    } else if (errno == ENOENT) {
-      char* slash = std::strrchr(buf, '/');
-      *slash = '\0';
-      const char* parent = slash == buf ? "/" : buf;
-      int rc = create_in(root_fd, parent, slash + 1, last ? directory : true);
-      *slash = '/';
-      if (rc < 0) return -1;
-      probe = open_in_root(root_fd, buf, O_PATH);
-      if (probe < 0) {
-        // Still missing after creating it: a dangling symlink on the way. Refuse.
-        if (errno == ENOENT) errno = ELOOP;
-        return -1;
-      }
-      ::close(probe);
+  while (len > 1 && buf[len - 1] == '/') buf[--len] = '\0';
+
+  // Up: the deepest ancestor that exists (resolved in the root, symlinks and all).
+  // buf[missing..len) are then the components to create.
+  size_t missing = len;
+  int dir = -1;
+  for (;;) {
+    size_t cut = missing;
+    while (cut > 0 && buf[cut - 1] != '/') --cut;  // buf[cut..missing) is a component
+    size_t parent_end = cut;
+    while (parent_end > 0 && buf[parent_end - 1] == '/') --parent_end;
+    if (parent_end == 0) {
+      dir = open_in_root(root_fd, "/", O_PATH | O_DIRECTORY);
     } else {
+      char saved = buf[parent_end];
+      buf[parent_end] = '\0';
+      dir = open_in_root(root_fd, buf, O_PATH | O_DIRECTORY);
+      buf[parent_end] = saved;
+    }
+    if (dir >= 0) {
+      missing = cut;
+      break;
+    }
+    if (errno != ENOENT || parent_end == 0) return -1;
+    missing = parent_end;
+  }
+
+  // Down: create each missing component below the one before it.
+  while (missing < len) {
+    size_t next = missing;
+    while (next < len && buf[next] != '/') ++next;
+    bool last = next >= len;
+    buf[next] = '\0';
+    int child = create_and_open(dir, buf + missing, last ? directory : true);
+    int err = errno;
+    ::close(dir);
+    if (child < 0) {
+      errno = err;
       return -1;
     }
-    if (!last) buf[i] = '/';
+    dir = child;
+    missing = next + 1;
+    while (missing < len && buf[missing] == '/') ++missing;
   }
-  return open_in_root(root_fd, path, O_PATH);
+  return dir;
 }
 
 }  // namespace sbx::child

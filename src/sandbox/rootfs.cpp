@@ -13,6 +13,7 @@
 #include "sandbox/mounts.hpp"
 #include "sandbox/report.hpp"
 #include "sandbox/resolve.hpp"
+#include "util/startup_trace.hpp"
 #include "util/syscalls.hpp"
 
 namespace sbx::child {
@@ -71,10 +72,12 @@ void build_rootfs(const Plan& plan) {
   if (oldroot_fd < 0 || newroot_fd < 0) fail_errno("open", "/oldroot or /newroot");
 
   // 3.
+  SBX_TRACE_POINT("child: scratch root pivoted");
   for (const auto& l : plan.symlinks) make_symlink(newroot_fd, l);
   for (const auto& m : plan.mounts) do_mount(oldroot_fd, newroot_fd, m);
 
   // 4.
+  SBX_TRACE_POINT("child: mounts made");
   apply_masks(oldroot_fd, newroot_fd, plan);
   if (plan.root_readonly) {
     struct mount_attr attr {};
@@ -83,6 +86,7 @@ void build_rootfs(const Plan& plan) {
   }
 
   // 5.
+  SBX_TRACE_POINT("child: paths masked");
   if (::fchdir(newroot_fd) < 0) fail_errno("chdir", "/newroot");
   if (sys_pivot_root(".", ".") < 0) fail_errno("pivot_root", "/newroot");
   if (::umount2(".", MNT_DETACH) < 0) fail_errno("detach the old root", "/");

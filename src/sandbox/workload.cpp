@@ -16,6 +16,7 @@
 #include "sandbox/capabilities.hpp"
 #include "sandbox/report.hpp"
 #include "util/error.hpp"
+#include "util/startup_trace.hpp"
 #include "util/syscalls.hpp"
 
 
@@ -55,9 +56,11 @@ void exec_workload(const Plan& plan) {
 
   drop_capabilities(plan);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("set no_new_privs", "");
+  SBX_TRACE_POINT("workload: capabilities dropped");
   install_filter(plan);
 
   environ = const_cast<char**>(plan.envp.data());
+  SBX_TRACE_POINT("workload: execve");
   ::execvp(plan.argv[0], const_cast<char* const*>(plan.argv.data()));
   Message m;
   m.type = MsgType::ExecFailed;

@@ -1,4 +1,4 @@
-// The workload's last steps, in the process init forked: session, rlimits, umask, cwd,
+// The workload's last steps, in the process init started (sandbox/child.cpp): session, rlimits, umask, cwd,
 // capabilities, no_new_privs, the seccomp filter (the very last step), execve.
 #pragma once
 

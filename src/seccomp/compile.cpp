@@ -154,6 +154,11 @@ std::string filter_pseudo_code(const Seccomp& sc) {
 }
 
 std::vector<struct sock_filter> compile_init_filter() {
+  if (auto pre = find_precompiled_key(init_filter_key())) return std::move(pre->program);
+  return compile_init_filter_fresh();
+}
+
+std::vector<struct sock_filter> compile_init_filter_fresh() {
   Ctx ctx = new_ctx(SCMP_ACT_KILL_PROCESS, {});
   for (const char* name : {"rt_sigtimedwait", "rt_sigprocmask", "rt_sigreturn", "wait4", "waitid", "kill", "sendmsg",
                            "sendto", "write", "close", "exit", "exit_group", "getpid", "restart_syscall"}) {

@@ -26,5 +26,7 @@ std::string filter_pseudo_code(const Seccomp& sc);
 // The filter sbx's own pid 1 runs under once the workload is started: the few
 // syscalls its wait/forward loop makes, everything else kills it.
 std::vector<struct sock_filter> compile_init_filter();
+// The same, always compiled with libseccomp (for tools/gen_filters and tests).
+std::vector<struct sock_filter> compile_init_filter_fresh();
 
 }  // namespace sbx

@@ -1,10 +1,12 @@
 // Filters compiled at build time. libseccomp needs ~1.5 ms to compile the default
 // baseline for three ABIs, on every `sbx run`; the shipped profiles' filters are instead
 // compiled once by tools/gen_filters (at build time, with the same libseccomp) and
-// embedded. At run time a filter whose key matches (the canonical JSON of the Seccomp
-// section, libseccomp's version and the native architecture) is taken from the table;
-// anything else is compiled as usual. Nothing is cached on disk: a cache a workload
-// could write would let it weaken the next sandbox's filter.
+// embedded. At run time a filter whose key matches (a canonical serialisation of the
+// Seccomp section, libseccomp's version and the native architecture) is taken from the
+// table, and so is init's own filter (init_filter_key()): a shipped profile's `sbx run`
+// does not call into libseccomp at all. Anything else is compiled as usual. Nothing is
+// cached on disk: a cache a workload could write would let it weaken the next
+// sandbox's filter.
 #pragma once
 #include <linux/filter.h>
 
@@ -30,11 +32,15 @@ struct PrecompiledFilter {
 // The lookup key for a Seccomp section.
 std::string filter_key(const Seccomp& sc);
 
+// The key of init's own filter (compile_init_filter), which depends on nothing else.
+std::string init_filter_key();
+
 // Installs the table compile_filter() consults (sbx's main() does; tests may).
 void use_precompiled_filters(std::span<const PrecompiledFilter> table);
 
 // A copy of the matching precompiled filter, if any.
 std::optional<CompiledFilter> find_precompiled(const Seccomp& sc);
+std::optional<CompiledFilter> find_precompiled_key(const std::string& key);
 
 // The table generated for this build (src/generated, linked into sbx only).
 std::span<const PrecompiledFilter> precompiled_filter_table();

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include <climits>
+#include <fstream>
+#include <sstream>
 
 #include "profile/location.hpp"
 #include "profile/source.hpp"
@@ -268,6 +270,28 @@ TEST_F(Loader, EveryEmbeddedProfileParses) {
   ASSERT_FALSE(embedded_profiles().empty());
   for (const auto& p : embedded_profiles()) {
     EXPECT_EQ(error_of([&] { load_profile(std::string(p.name), testing::test_variables()); }), "no error") << p.name;
+  }
+}
+
+// The embedded copies have their comment-only lines blanked (cmake/embed_profiles.cmake);
+// everything else, and so every line:col a message points at, is the file's.
+TEST_F(Loader, EmbeddedProfilesAreTheFilesWithCommentLinesBlanked) {
+  for (const auto& p : embedded_profiles()) {
+    std::ifstream f(std::string(SBX_SOURCE_DIR) + "/profiles/" + std::string(p.name) + ".toml");
+    ASSERT_TRUE(f) << p.name;
+    std::stringstream file;
+    file << f.rdbuf();
+    std::istringstream a{std::string(p.text)}, b{file.str()};
+    std::string la, lb;
+    int line = 0;
+    while (std::getline(b, lb)) {
+      ++line;
+      ASSERT_TRUE(std::getline(a, la)) << p.name << ": the embedded copy ends at line " << line;
+      size_t first = lb.find_first_not_of(" \t");
+      bool comment = first != std::string::npos && lb[first] == '#';
+      EXPECT_EQ(la, comment ? std::string() : lb) << p.name << ":" << line;
+    }
+    EXPECT_FALSE(std::getline(a, la)) << p.name << ": the embedded copy is longer";
   }
 }
 

@@ -3,6 +3,9 @@
 #include "profile/variables.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "profile/loader.hpp"
 #include "profile_fixture.hpp"
@@ -93,6 +96,40 @@ TEST(Variables, FromProcessHasEveryVariable) {
   ::setenv("SBX_UNIT_TEST_VAR", "yes", 1);
   EXPECT_EQ(v.env("SBX_UNIT_TEST_VAR").value_or(""), "yes");
   EXPECT_FALSE(v.env("SBX_UNIT_TEST_UNSET_VAR"));
+}
+
+TEST(Variables, PasswdEntryReadsTheFileWithoutNss) {
+  char path[] = "/tmp/sbx-passwd-test.XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::string text = "root:x:0:0:root:/root:/bin/bash\n"
+                     "# a comment line is not an entry\n"
+                     "dev:x:1000:1000:A Developer,,,:/home/dev:/bin/zsh\n"
+                     "dup:x:1000:1000::/home/dup:/bin/sh\n";
+  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  auto dev = passwd_entry(1000, path);
+  ASSERT_TRUE(dev);
+  EXPECT_EQ(dev->name, "dev");  // the first entry wins, as getpwuid() does
+  EXPECT_EQ(dev->home, "/home/dev");
+  EXPECT_EQ(passwd_entry(0, path)->home, "/root");
+  EXPECT_FALSE(passwd_entry(4242, path));
+  EXPECT_FALSE(passwd_entry(0, "/nonexistent/passwd"));
+  ::unlink(path);
+}
+
+TEST(Variables, FromProcessTakesUserFromPasswdAndHomeFromTheEnvironment) {
+  auto pw = passwd_entry(::getuid());
+  if (!pw) GTEST_SKIP() << "uid " << ::getuid() << " is not in /etc/passwd";
+  const char* old_home = std::getenv("HOME");
+  std::string saved = old_home ? old_home : "";
+  ::setenv("HOME", "/somewhere/else", 1);
+  Variables v = Variables::from_process();
+  EXPECT_EQ(v.values["USER"], pw->name);
+  EXPECT_EQ(v.values["HOME"], "/somewhere/else");
+  ::unsetenv("HOME");
+  EXPECT_EQ(Variables::from_process().values["HOME"], pw->home);
+  if (old_home) ::setenv("HOME", saved.c_str(), 1);
 }
 
 }  // namespace

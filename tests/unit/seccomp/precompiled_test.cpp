@@ -59,4 +59,32 @@ TEST(Precompiled, AnyChangeToTheRulesMisses) {
   use_precompiled_filters({});
 }
 
+TEST(Precompiled, InitsFilterIsInTheTableAndMatchesARuntimeCompile) {
+  use_precompiled_filters(precompiled_filter_table());
+  auto pre = find_precompiled_key(init_filter_key());
+  ASSERT_TRUE(pre) << "init's filter is not precompiled";
+  EXPECT_TRUE(same(pre->program, compile_init_filter_fresh()));
+  EXPECT_TRUE(same(compile_init_filter(), compile_init_filter_fresh()));
+  use_precompiled_filters({});
+  EXPECT_TRUE(same(compile_init_filter(), compile_init_filter_fresh()));
+}
+
+TEST(Precompiled, KeysTellApartWhatConcatenationWouldNot) {
+  Seccomp a, b;
+  a.syscalls.push_back({{"ab", "c"}, "SCMP_ACT_ERRNO", 1, {}});
+  b.syscalls.push_back({{"a", "bc"}, "SCMP_ACT_ERRNO", 1, {}});
+  EXPECT_NE(filter_key(a), filter_key(b));
+  a.syscalls = {{{"uname"}, "SCMP_ACT_ERRNO", std::nullopt, {}}};
+  b.syscalls = {{{"uname"}, "SCMP_ACT_ERRNO", 1, {}}};
+  EXPECT_NE(filter_key(a), filter_key(b));  // "no errno" is not errno 1
+  a.syscalls = {{{"uname"}, "SCMP_ACT_ERRNO", 1, {{0, 1, 0, "SCMP_CMP_EQ"}}}};
+  b.syscalls = {{{"uname"}, "SCMP_ACT_ERRNO", 1, {{0, 1, 0, "SCMP_CMP_NE"}}}};
+  EXPECT_NE(filter_key(a), filter_key(b));
+  b = a;
+  EXPECT_EQ(filter_key(a), filter_key(b));
+  b.architectures = {"SCMP_ARCH_X86"};
+  EXPECT_NE(filter_key(a), filter_key(b));
+  EXPECT_NE(filter_key(Seccomp{}), init_filter_key());
+}
+
 }  // namespace sbx
