@@ -1,8 +1,8 @@
 // sbx: see README.md. The flow: cli/ -> profile/ -> spec/ -> launch/ (parent) ->
 // sandbox/ (child), with seccomp/ compiled in the parent and installed in the child.
 #include "cli/app.hpp"
-#include "util/startup_trace.hpp"
 #include "seccomp/precompiled.hpp"
+#include "util/startup_trace.hpp"
 
 int main(int argc, char** argv) {
   SBX_TRACE_POINT("parent: main");

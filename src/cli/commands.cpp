@@ -56,13 +56,15 @@ int cmd_run(const RunOptions& o) {
     std::string hint = o.profile.empty() || o.saw_separator ? "" : " (did you mean `sbx run -- " + o.profile + "`?)";
     throw Error("no command given: write it after `--`, as in `sbx run [PROFILE] -- make -j4`" + hint);
   }
+  // The sandbox's namespaces are made while the profile is parsed (launch/prestart.hpp).
+  std::unique_ptr<Prestart> pre = Prestart::begin();
   Spec spec = resolve(o.profile, o.overrides, o.command);
   if (!o.audit.empty()) apply_audit(spec, o.audit);
   LaunchOptions lo;
   lo.verbose = o.verbose;
   lo.json_status = o.json_status;
   lo.audit_log = o.audit;
-  return launch(spec, lo);
+  return launch(spec, lo, std::move(pre));
 }
 
 int cmd_check(const CheckOptions& o) {

@@ -2,11 +2,14 @@
 // fixed-size messages (and, for the notify fd, one SCM_RIGHTS fd). Fixed size and no
 // allocation, because the child side uses it after clone.
 //
+//   child  -> parent  Unshared         (prestarted sandbox) its namespaces are made
+//   parent -> child   PlanReady        (prestarted sandbox) where the Plan is
 //   parent -> child   MapsReady        uid/gid maps written; continue
 //   child  -> parent  SetupFailed      a setup step failed: step, path, errno
 //   child  -> parent  ExecFailed       execve of the workload failed: errno
 //   child  -> parent  NotifyFd         the seccomp listener fd (SCM_RIGHTS)
-//   child  -> parent  WorkloadExited   init reaped the workload: exit code or signal
+//   child  -> parent  WorkloadExited   init reaped the workload: exit code or signal,
+//                                      and whether it ended and reaped all the others
 #pragma once
 #include <climits>
 #include <cstdint>
@@ -19,6 +22,8 @@ enum class MsgType : uint32_t {
   ExecFailed = 3,
   NotifyFd = 4,
   WorkloadExited = 5,
+  PlanReady = 6,
+  Unshared = 7,
 };
 
 struct Message {
@@ -27,6 +32,8 @@ struct Message {
   int32_t code = 0;     // exit code (WorkloadExited), or -1
   int32_t signal = 0;   // terminating signal (WorkloadExited), or 0
   int32_t pid = 0;
+  uint64_t offset = 0;   // PlanReady: where the Plan is in the shared mapping
+  bool sandbox_empty = false;  // WorkloadExited: every other process is gone (reaped)
   char step[96] = {};   // "mount /usr", "pivot_root", ...
   char detail[PATH_MAX] = {};
 };

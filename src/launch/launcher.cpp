@@ -2,7 +2,6 @@
 
 #include <sched.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +18,7 @@
 #include "launch/clone.hpp"
 #include "launch/hints.hpp"
 #include "launch/idmap.hpp"
+#include "launch/prestart.hpp"
 #include "launch/signals.hpp"
 #include "launch/supervisor.hpp"
 #include "sandbox/child.hpp"
@@ -80,7 +81,7 @@ void write_json_status(const std::string& path, pid_t pid, const nlohmann::json&
 
 }  // namespace
 
-int launch(const Spec& spec, const LaunchOptions& opts) {
+int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart> pre) {
   if (spec.process.args.empty()) throw Error("no command to run");
   for (int fd : spec.sbx.keep_fds) {
     // A directory fd is a way out: /proc/self/fd/N/.. walks the host's filesystem.
@@ -90,56 +91,74 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
                   " is a directory on the host; passing it would open the host's filesystem to the workload");
   }
   bool interactive = ::isatty(STDIN_FILENO);
-  SBX_TRACE_POINT("parent: launch");
-  Plan plan;
-  build_plan(spec, {opts.verbose, /*new_session=*/!interactive}, plan);
-  SBX_TRACE_POINT("parent: plan built");
-  NotifyHandler notify(spec, opts.audit_log);
-
-  // Signals go through a signalfd from here on; the child inherits them blocked.
-  sigset_t sigs = supervised_signals();
-  sigset_t old;
-  if (::sigprocmask(SIG_BLOCK, &sigs, &old) != 0) throw_errno("sigprocmask");
-  UniqueFd sigfd(::signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK));
-  if (!sigfd) throw_errno("signalfd");
-
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) throw_errno("socketpair");
-  UniqueFd parent_end(sv[0]), child_end(sv[1]);
-
+  PlanOptions plan_opts{opts.verbose, /*new_session=*/!interactive};
   uint64_t flags = clone_flags_for(spec);
-  SBX_TRACE_POINT("parent: signals, channel");
-  CloneResult cr = clone_sandbox(flags);
-  if (cr.pid < 0) {
-    int err = errno;
-    throw Error(std::string("cannot create the sandbox's namespaces (clone): ") + std::strerror(err) + userns_hint(err));
+  NotifyHandler notify(spec, opts.audit_log);
+  SBX_TRACE_POINT("parent: launch");
+
+  // The sandbox's first process: the prestarted one if it has the namespaces the Spec
+  // asks for (its Plan then goes into the mapping it shares), else a fresh clone.
+  SandboxProcess child;
+  std::unique_ptr<SignalGate> gate;
+  std::unique_ptr<ChildCaps> caps;
+  Plan heap_plan;
+  if (pre && flags != Prestart::kFlags) pre.reset();
+  if (pre) {
+    Plan* shared = nullptr;
+    try {
+      PlanArena::Use use(pre->arena());
+      shared = new (pre->arena().allocate(sizeof(Plan), alignof(Plan))) Plan();
+      build_plan(spec, plan_opts, *shared);
+    } catch (const std::bad_alloc&) {
+      shared = nullptr;  // a Plan too large for the mapping: start afresh below
+    }
+    SBX_TRACE_POINT("parent: plan built");
+    if (!shared || !pre->hand_over(*shared, child, gate, caps)) pre.reset();
   }
-  if (cr.pid == 0) {
-    parent_end.reset();
-    child::sandbox_main(plan, child_end.release());
+  if (!pre) {
+    build_plan(spec, plan_opts, heap_plan);
+    SBX_TRACE_POINT("parent: plan built");
+    caps = std::make_unique<ChildCaps>();
+    gate = std::make_unique<SignalGate>();  // the child inherits the signals blocked
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) throw_errno("socketpair");
+    UniqueFd parent_end(sv[0]), child_end(sv[1]);
+    SBX_TRACE_POINT("parent: signals, channel");
+    CloneResult cr = clone_sandbox(flags);
+    if (cr.pid < 0) {
+      int err = errno;
+      throw Error(std::string("cannot create the sandbox's namespaces (clone): ") + std::strerror(err) + userns_hint(err));
+    }
+    if (cr.pid == 0) {
+      parent_end.reset();
+      child::sandbox_main(heap_plan, *caps, child_end.release());
+    }
+    child.pid = cr.pid;
+    child.pidfd.reset(cr.pidfd);
+    child.channel = std::move(parent_end);
+    child.used_clone3 = cr.used_clone3;
   }
-  UniqueFd pidfd(cr.pidfd);
   SBX_TRACE_POINT("parent: cloned");
-  child_end.reset();
-  say(opts.verbose, std::string(cr.used_clone3 ? "clone3" : "clone") + ": sandbox pid " + std::to_string(cr.pid));
+  say(opts.verbose, std::string(child.used_clone3 ? "clone3" : "clone") + ": sandbox pid " + std::to_string(child.pid) +
+                        (pre ? " (started while the profile was parsed)" : ""));
 
   nlohmann::json ns;
   try {
-    write_id_maps(cr.pid, spec);
+    write_id_maps(child.pid, spec);
     if (opts.verbose) {
       std::string map = format_id_map(spec.linux.uid_mappings);
       map.pop_back();  // the final newline
       say(true, "uid_map: " + map);
     }
-    if (!opts.json_status.empty()) ns = namespace_ids(cr.pid);
+    if (!opts.json_status.empty()) ns = namespace_ids(child.pid);
     Message go;
     go.type = MsgType::MapsReady;
-    if (!send_message(parent_end.get(), go)) throw_errno("channel: send");
+    if (!send_message(child.channel.get(), go)) throw_errno("channel: send");
     SBX_TRACE_POINT("parent: id maps written");
   } catch (...) {
-    sys_pidfd_send_signal(pidfd.get(), SIGKILL);
+    sys_pidfd_send_signal(child.pidfd.get(), SIGKILL);
     siginfo_t info;
-    ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd.get()), &info, WEXITED);
+    ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(child.pidfd.get()), &info, WEXITED);
     throw;
   }
 
@@ -147,16 +166,17 @@ int launch(const Spec& spec, const LaunchOptions& opts) {
   so.timeout = spec.sbx.timeout;
   so.workload_shares_terminal = interactive;
   so.verbose = opts.verbose;
-  Supervisor sup(std::move(pidfd), std::move(parent_end), std::move(sigfd), so);
+  Supervisor sup(std::move(child.pidfd), std::move(child.channel), gate->take_fd(), so);
   notify.attach(sup);
   Outcome out = sup.run();
   SBX_TRACE_POINT("parent: sandbox ended");
-  if (::sigprocmask(SIG_SETMASK, &old, nullptr) != 0) throw_errno("sigprocmask");
+  gate->restore();
 
   std::string message;
   int status = exit_status_for(out, spec.process.args.front(), message);
   if (!message.empty()) std::fprintf(stderr, "sbx: %s\n", message.c_str());
-  if (!opts.json_status.empty()) write_json_status(opts.json_status, cr.pid, ns, out, status);
+  if (!opts.json_status.empty()) write_json_status(opts.json_status, child.pid, ns, out, status);
+  SBX_TRACE_POINT("parent: status");
   return status;
 }
 

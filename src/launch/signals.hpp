@@ -4,6 +4,8 @@
 #pragma once
 #include <signal.h>
 
+#include "util/fd.hpp"
+
 namespace sbx {
 
 inline sigset_t supervised_signals() {
@@ -12,5 +14,22 @@ inline sigset_t supervised_signals() {
   for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) sigaddset(&s, sig);
   return s;
 }
+
+// Blocks the supervised signals and opens a signalfd for them; the old mask comes back
+// when it goes. Made before clone, so that the child inherits the signals blocked.
+class SignalGate {
+ public:
+  SignalGate();  // throws sbx::Error
+  ~SignalGate();
+  SignalGate(const SignalGate&) = delete;
+  SignalGate& operator=(const SignalGate&) = delete;
+  UniqueFd take_fd() { return std::move(fd_); }
+  void restore();  // the old mask, now (throws); the destructor then does nothing
+
+ private:
+  sigset_t old_{};
+  bool blocked_ = false;
+  UniqueFd fd_;
+};
 
 }  // namespace sbx

@@ -105,6 +105,9 @@ Outcome Supervisor::run() {
       throw_errno("poll");
     }
     if (pfds[2].revents) handle_channel(out);
+    // init has reaped the workload and everything else, and is exiting: the namespaces'
+    // teardown as it exits need not be waited for.
+    if (out.workload_exited && out.workload_exited->sandbox_empty) break;
     if (pfds[1].revents) handle_signal();
     if (pfds[3].revents) handle_timer(out);
     for (size_t i = 4; i < pfds.size(); ++i) {

@@ -7,7 +7,9 @@
 
 namespace sbx::child {
 
-void drop_capabilities(const Plan& plan);  // the workload's sets
-void drop_all_capabilities(const Plan& plan);  // init: nothing at all
+// The workload's sets, made in init before the workload starts (it inherits them).
+void drop_capabilities(const Plan& plan, const ChildCaps& caps);
+// init, once the workload runs: nothing at all.
+void drop_all_capabilities(const Plan& plan, const ChildCaps& caps);
 
 }  // namespace sbx::child

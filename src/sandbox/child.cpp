@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <climits>
 #include <cstdio>
 
 #include "launch/channel.hpp"
+#include "sandbox/capabilities.hpp"
 #include "sandbox/init.hpp"
 #include "sandbox/network.hpp"
 #include "sandbox/report.hpp"
@@ -46,13 +48,23 @@ void close_inherited_fds(const Plan& plan, int channel_fd) {
   if (::close_range(lo, ~0U, 0) < 0) fail_errno("close inherited fds", "");
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 int workload_main(void* plan) { exec_workload(*static_cast<const Plan*>(plan)); }
+#endif
 
 // Starts the workload the way posix_spawn does: CLONE_VM | CLONE_VFORK, on a stack of
 // its own. No page tables are copied and nothing is copied on write; init is stopped
 // until the workload has exec'd (or failed and exited), and the workload changes
 // nothing init reads again (it only makes syscalls and sets `environ`).
 pid_t spawn_workload(const Plan& plan) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan cannot follow a switch to a stack it did not make (it warns, and may report
+  // false positives): sanitizer builds fork instead.
+  pid_t child = ::fork();
+  if (child < 0) fail_errno("start the workload", "");
+  if (child == 0) exec_workload(plan);
+  return child;
+#else
   constexpr size_t kStack = size_t{256} * 1024, kGuard = 4096;
   void* mem = ::mmap(nullptr, kStack + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (mem == MAP_FAILED) fail_errno("allocate the workload's stack", "");
@@ -62,11 +74,12 @@ pid_t spawn_workload(const Plan& plan) {
   if (pid < 0) fail_errno("start the workload", "");
   ::munmap(mem, kStack + kGuard);
   return pid;
+#endif
 }
 
 }  // namespace
 
-void sandbox_main(const Plan& plan, int channel_fd) {
+void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool loopback_is_up) {
   // If sbx dies, so does the sandbox. (If it died before this line, the channel is
   // closed and the wait below sees EOF.)
   set_channel(channel_fd, plan.verbose);
@@ -78,7 +91,8 @@ void sandbox_main(const Plan& plan, int channel_fd) {
   // namespace from birth) is done while the parent writes them.
   if (!plan.hostname.empty() && ::sethostname(plan.hostname.data(), plan.hostname.size()) < 0)
     fail_errno("sethostname", plan.hostname.c_str());
-  if (plan.loopback_up) bring_up_loopback();
+  if (plan.loopback_up && !loopback_is_up) bring_up_loopback();
+  if (plan.loopback_up && loopback_is_up) verbose("loopback up in the new network namespace");
 
   SBX_TRACE_POINT("child: hostname, loopback");
   Message go;
@@ -95,9 +109,54 @@ void sandbox_main(const Plan& plan, int channel_fd) {
   build_rootfs(plan);
   SBX_TRACE_POINT("child: root built");
 
+  // The workload's capabilities (none, for the shipped profiles) and no_new_privs are
+  // set here, in init, and inherited: with CLONE_VFORK init cannot act again before
+  // the workload has exec'd, so it must hold no more than the workload from now on.
+  // It drops the rest as soon as it runs again (run_init).
+  drop_capabilities(plan, caps);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("set no_new_privs", "");
   pid_t workload = spawn_workload(plan);
   SBX_TRACE_POINT("child: workload started");
-  run_init(plan, workload);
+  run_init(plan, caps, workload);
+}
+
+void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& arena, uint64_t unshare_flags,
+                     int parent_cpu) {
+  set_channel(channel_fd, false);
+  SBX_TRACE_POINT("child: prestarted");
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail_errno("set the parent-death signal", "");
+  // The namespaces that cost (a network namespace is ~0.3 ms of kernel work), made here
+  // while the parent parses the profile. Their owner is the user namespace this
+  // process was born in, as if clone had made them.
+  // If that fails, sbx drops this child and clones as usual, which reports the error.
+  //
+  // A new child often starts on its parent's CPU and preempts it; the parse would then
+  // wait for the unshare instead of running beside it. So this step runs on another CPU
+  // than the parent's, if the affinity mask has one, and the mask is then restored.
+  cpu_set_t inherited, elsewhere;
+  bool moved = false;
+  if (parent_cpu >= 0 && ::sched_getcpu() == parent_cpu &&
+      ::sched_getaffinity(0, sizeof inherited, &inherited) == 0) {
+    elsewhere = inherited;
+    CPU_CLR(parent_cpu, &elsewhere);
+    moved = CPU_COUNT(&elsewhere) > 0 && ::sched_setaffinity(0, sizeof elsewhere, &elsewhere) == 0;
+  }
+  if (::unshare(static_cast<int>(unshare_flags)) < 0) ::_exit(kExitSbxFailure);
+  if (moved && ::sched_setaffinity(0, sizeof inherited, &inherited) < 0) ::_exit(kExitSbxFailure);
+  // Loopback needs nothing from the Plan (a sandbox with a network namespace has it up).
+  bool loopback = (unshare_flags & CLONE_NEWNET) != 0;
+  if (loopback) bring_up_loopback();
+  SBX_TRACE_POINT("child: namespaces made");
+  Message m;
+  m.type = MsgType::Unshared;
+  if (!send_message(channel_fd, m)) ::_exit(kExitSbxFailure);
+  // EOF: sbx died or gave up on this sandbox (the profile asked for other namespaces).
+  if (!recv_message(channel_fd, m) || m.type != MsgType::PlanReady) ::_exit(kExitSbxFailure);
+  if (m.offset > arena.size() - sizeof(Plan)) fail("receive the plan", "not in the shared mapping", EPROTO);
+  const void* where = static_cast<const char*>(arena.base()) + m.offset;
+  // The parent wrote the Plan before sending where it is; from here it is read-only.
+  if (::mprotect(arena.base(), arena.size(), PROT_READ) < 0) fail_errno("protect the plan", "");
+  sandbox_main(*static_cast<const Plan*>(where), caps, channel_fd, loopback);
 }
 
 }  // namespace sbx::child

@@ -3,10 +3,20 @@
 // the workload, become init.
 #pragma once
 
+#include <cstdint>
+
 #include "sandbox/plan.hpp"
 
 namespace sbx::child {
 
-[[noreturn]] void sandbox_main(const Plan& plan, int channel_fd);
+// `loopback_is_up`: the prestarted child has done that already.
+[[noreturn]] void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool loopback_is_up = false);
+
+// A sandbox started before its profile was parsed (launch/prestart.hpp): makes the
+// `unshare_flags` namespaces (away from `parent_cpu`, the CPU sbx was on), waits for
+// the Plan's place in `arena` (PlanReady), then goes on as sandbox_main. Exits
+// quietly if sbx closes the channel instead.
+[[noreturn]] void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& arena,
+                                  uint64_t unshare_flags, int parent_cpu);
 
 }  // namespace sbx::child

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,8 +18,33 @@
 
 namespace sbx::child {
 
-void run_init(const Plan& plan, pid_t workload) {
-  drop_all_capabilities(plan);
+namespace {
+
+// Ends every other process in the sandbox (SIGKILL to all but init itself) and reaps
+// them. True once none is left; false if some outlast ~1 s (one init may not signal:
+// a workload that changed its uid). The kernel kills those when init exits.
+bool end_the_others() {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  for (int round = 0; round < 100; ++round) {
+    (void)::kill(-1, SIGKILL);  // again each round: one may have forked meanwhile
+    int status = 0;
+    pid_t pid;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    }
+    if (pid < 0 && errno == ECHILD) return true;
+    struct timespec tick {0, 10'000'000};
+    siginfo_t si {};
+    (void)::sigtimedwait(&chld, &si, &tick);
+  }
+  return false;
+}
+
+}  // namespace
+
+void run_init(const Plan& plan, const ChildCaps& caps, pid_t workload) {
+  drop_all_capabilities(plan, caps);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("set no_new_privs", "init");
   // (Non-dumpable since before the root was built: see sandbox_main.)
   struct sock_fprog prog {};
@@ -41,6 +67,10 @@ void run_init(const Plan& plan, pid_t workload) {
         m.type = MsgType::WorkloadExited;
         m.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         m.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        // Whatever the workload left running (daemons, background jobs) ends now, before
+        // sbx hears of it: sbx may then exit at once, while the kernel tears down the
+        // namespaces as init exits, instead of waiting for that.
+        m.sandbox_empty = end_the_others();
         send_message(channel(), m);
         ::_exit(0);
       }

@@ -9,6 +9,6 @@
 
 namespace sbx::child {
 
-[[noreturn]] void run_init(const Plan& plan, pid_t workload);
+[[noreturn]] void run_init(const Plan& plan, const ChildCaps& caps, pid_t workload);
 
 }  // namespace sbx::child

@@ -20,14 +20,19 @@ int attach(int mount_fd, int target_fd) {
   return ::move_mount(mount_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-int make_fs(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs) {
+int make_fs(const char* fstype, std::initializer_list<FsOption> options, uint64_t attrs) {
+  return make_fs(fstype, options.begin(), options.size(), attrs);
+}
+
+int make_fs(const char* fstype, const FsOption* options, size_t count, uint64_t attrs) {
   int fsfd = ::fsopen(fstype, FSOPEN_CLOEXEC);
   if (fsfd < 0) return -1;
   // The mount table then names the source like every runtime does ("tmpfs", "proc").
   ::fsconfig(fsfd, FSCONFIG_SET_STRING, "source", fstype, 0);
-  for (const auto& [k, v] : options) {
-    int rc = v.empty() ? ::fsconfig(fsfd, FSCONFIG_SET_FLAG, k.c_str(), nullptr, 0)
-                       : ::fsconfig(fsfd, FSCONFIG_SET_STRING, k.c_str(), v.c_str(), 0);
+  for (size_t i = 0; i < count; ++i) {
+    const FsOption& o = options[i];
+    int rc = *o.value == '\0' ? ::fsconfig(fsfd, FSCONFIG_SET_FLAG, o.key, nullptr, 0)
+                               : ::fsconfig(fsfd, FSCONFIG_SET_STRING, o.key, o.value, 0);
     if (rc < 0) {
       int err = errno;
       ::close(fsfd);
@@ -130,7 +135,13 @@ void do_mount(int oldroot_fd, int newroot_fd, const MountStep& step) {
   if (tfd < 0) fail_errno("create mount point", dst);
   // A read-only tmpfs is populated first, then made read-only.
   uint64_t attrs = step.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR_RDONLY);
-  int mfd = make_fs(fstype, step.fs_options, attrs);
+  FsOption options[32];
+  size_t count = 0;
+  for (const auto& [k, v] : step.fs_options) {
+    if (count == sizeof options / sizeof options[0]) fail("mount", dst, E2BIG);
+    options[count++] = {k.c_str(), v.c_str()};
+  }
+  int mfd = make_fs(fstype, options, count, attrs);
   if (mfd < 0) {
     char detail[PATH_MAX + 64];
     std::snprintf(detail, sizeof detail, "%s on %s", fstype, dst);

@@ -2,7 +2,9 @@
 // mount_setattr, move_mount), so each bind costs the same however many came before:
 // no rescans of the mount table, read-only applied recursively in one call.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 
 #include "sandbox/plan.hpp"
 
@@ -11,8 +13,15 @@ namespace sbx::child {
 // Performs one planned mount into the new root. Failures are reported and exit.
 void do_mount(int oldroot_fd, int newroot_fd, const MountStep& step);
 
+// One fsconfig(2) option; an empty value sets a flag.
+struct FsOption {
+  const char* key;
+  const char* value;
+};
+
 // Creates a detached filesystem mount (fsopen/fsconfig/fsmount); fd or -1 with errno.
-int make_fs(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs);
+int make_fs(const char* fstype, std::initializer_list<FsOption> options, uint64_t attrs);
+int make_fs(const char* fstype, const FsOption* options, size_t count, uint64_t attrs);
 
 // Clones the mount at `source_fd` (an O_PATH fd) and attaches it at `target_fd`,
 // applying `attrs` (MOUNT_ATTR_*) to it and, if recursive, to every submount.

@@ -1,13 +1,17 @@
-// The Plan: everything the child needs, computed by the parent before clone from the
-// Spec. The child only reads it: no parsing, no allocation, no locks after clone.
+// The Plan: everything the child needs, computed by the parent from the Spec. The child
+// only reads it: no parsing, no allocation, no locks after clone. Its memory is the
+// heap, or for a prestarted sandbox a mapping shared with the child (plan_arena.hpp):
+// hence the Plan* container types.
 #pragma once
 #include <linux/filter.h>
 #include <sys/capability.h>
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "sandbox/plan_arena.hpp"
 #include "spec/spec.hpp"
 
 namespace sbx {
@@ -15,16 +19,21 @@ namespace sbx {
 struct MountStep {
   enum class Kind { Bind, Filesystem };  // Filesystem: tmpfs, proc, devpts, mqueue, sysfs
   Kind kind = Kind::Bind;
-  std::string source;       // bind: host path; filesystem: the fs type ("tmpfs")
-  std::string destination;  // inside the new root
-  std::vector<std::pair<std::string, std::string>> fs_options;  // fsconfig key/value ("" value: a flag)
+  PlanString source;       // bind: host path; filesystem: the fs type ("tmpfs")
+  PlanString destination;  // inside the new root
+  PlanVector<std::pair<PlanString, PlanString>> fs_options;  // fsconfig key/value ("" value: a flag)
   uint64_t attr_set = 0;    // MOUNT_ATTR_RDONLY | NOSUID | NODEV | NOEXEC | atime
   bool recursive = true;    // rbind
   bool optional = false;    // skip when the bind source does not exist
   bool populate_dev = false;  // the /dev tmpfs: create the default devices in it
   // A bind source inside a writable bind's source (the project) is resolved beneath
   // that directory: the workload could have planted symlinks there in an earlier run.
-  std::string confine;
+  PlanString confine;
+};
+
+struct PlanSymlink {
+  PlanString target;  // what the link points to
+  PlanString path;    // where it is created inside the sandbox
 };
 
 struct RlimitStep {
@@ -34,38 +43,50 @@ struct RlimitStep {
 
 struct Plan {
   // rootfs
-  std::vector<MountStep> mounts;
-  std::vector<SbxExtensions::Symlink> symlinks;
-  std::vector<std::string> masked_paths;
-  std::vector<std::string> readonly_paths;
+  PlanVector<MountStep> mounts;
+  PlanVector<PlanSymlink> symlinks;
+  PlanVector<PlanString> masked_paths;
+  PlanVector<PlanString> readonly_paths;
   bool root_readonly = true;
   // namespaces
-  std::string hostname;        // empty: leave it
+  PlanString hostname;         // empty: leave it
   bool loopback_up = false;    // own network namespace: bring lo up
   // process
-  std::vector<std::string> args, env;
-  std::vector<char*> argv, envp;  // point into args/env
-  std::string cwd;
-  std::vector<RlimitStep> rlimits;
+  PlanVector<PlanString> args, env;
+  PlanVector<char*> argv, envp;  // point into args/env
+  PlanString cwd;
+  PlanVector<RlimitStep> rlimits;
   int umask = -1;
-  std::vector<int> keep_fds;      // sorted
-  bool new_session = false;       // setsid(): no terminal shared with the caller
-  cap_t workload_caps = nullptr;  // permitted/effective/inheritable for the workload
-  cap_t no_caps = nullptr;        // the empty set, for init
-  std::vector<int> bounding_keep; // capability numbers kept in the bounding set
-  std::vector<int> ambient;       // capability numbers raised in the ambient set
+  PlanVector<int> keep_fds;      // sorted
+  bool new_session = false;      // setsid(): no terminal shared with the caller
+  // Capabilities the workload keeps, per set (libcap's cap_t objects are allocated
+  // before clone: see ChildCaps). Init keeps none.
+  PlanVector<cap_value_t> effective, permitted, inheritable;
+  PlanVector<int> bounding_keep;  // capability numbers kept in the bounding set
+  PlanVector<int> ambient;        // capability numbers raised in the ambient set
   // seccomp (compiled by the parent; empty = no filter)
-  std::vector<struct sock_filter> workload_filter;
+  PlanVector<struct sock_filter> workload_filter;
   unsigned workload_filter_flags = 0;  // SECCOMP_FILTER_FLAG_*
   bool workload_filter_notify = false; // NEW_LISTENER: send the fd to the parent
-  std::vector<struct sock_filter> init_filter;
+  PlanVector<struct sock_filter> init_filter;
   // diagnostics
   bool verbose = false;
 
   Plan() = default;
   Plan(const Plan&) = delete;
   Plan& operator=(const Plan&) = delete;
-  ~Plan();
+};
+
+// libcap's objects for the child's capability changes, allocated (by libcap) before
+// clone, filled in by the child from the Plan's lists: libcap allocates, the child
+// must not.
+struct ChildCaps {
+  cap_t workload = nullptr;
+  cap_t none = nullptr;
+  ChildCaps();  // throws sbx::Error if libcap cannot allocate
+  ~ChildCaps();
+  ChildCaps(const ChildCaps&) = delete;
+  ChildCaps& operator=(const ChildCaps&) = delete;
 };
 
 struct PlanOptions {

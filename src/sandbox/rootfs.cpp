@@ -29,7 +29,7 @@ const char* scratch_dir() {
   return "/";
 }
 
-void make_symlink(int newroot_fd, const SbxExtensions::Symlink& l) {
+void make_symlink(int newroot_fd, const PlanSymlink& l) {
   const char* path = l.path.c_str();
   const char* slash = std::strrchr(path, '/');
   char parent[PATH_MAX];

@@ -13,7 +13,6 @@
 #include <cstdio>
 
 #include "launch/channel.hpp"
-#include "sandbox/capabilities.hpp"
 #include "sandbox/report.hpp"
 #include "util/error.hpp"
 #include "util/startup_trace.hpp"
@@ -54,9 +53,8 @@ void exec_workload(const Plan& plan) {
   if (plan.umask >= 0) ::umask(static_cast<mode_t>(plan.umask));
   if (::chdir(plan.cwd.c_str()) < 0) fail_errno("change to the working directory", plan.cwd.c_str());
 
-  drop_capabilities(plan);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("set no_new_privs", "");
-  SBX_TRACE_POINT("workload: capabilities dropped");
+  SBX_TRACE_POINT("workload: set up");
   install_filter(plan);
 
   environ = const_cast<char**>(plan.envp.data());
