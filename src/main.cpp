@@ -6,7 +6,9 @@
 
 int main(int argc, char** argv) {
   SBX_TRACE_POINT("parent: main");
-  // The shipped profiles' filters, compiled at build time (seccomp/precompiled.hpp).
+  // The shipped profiles' filters and [seccomp] sections, compiled at build time
+  // (seccomp/precompiled.hpp).
   sbx::use_precompiled_filters(sbx::precompiled_filter_table());
+  sbx::use_prebuilt_seccomp(sbx::prebuilt_seccomp_table());
   return sbx::cli::main(argc, argv);
 }

@@ -5,12 +5,14 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include "profile/loader.hpp"
 #include "profile/source.hpp"
 #include "seccomp/compile.hpp"
 #include "seccomp/precompiled.hpp"
 #include "spec/from_profile.hpp"
+#include "spec/oci_json.hpp"
 
 namespace {
 
@@ -30,16 +32,28 @@ int main() {
   vars.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
 
   std::map<std::string, std::pair<std::string, sbx::CompiledFilter>> filters;  // key -> (profile, filter)
+  std::vector<std::pair<std::string, sbx::Seccomp>> prebuilt;                  // profile -> its section
   for (const auto& p : sbx::embedded_profiles()) {
     std::string name(p.name);
     try {
-      sbx::LoadedProfile lp = sbx::load_profile(*sbx::builtin_profile(name), vars);
       sbx::BuildContext ctx;
       ctx.caller_uid = ctx.caller_gid = 65534;
       ctx.args = {"true"};
       ctx.profile_name = name;
+      sbx::LoadedProfile lp = sbx::load_profile(*sbx::builtin_profile(name), vars);
       sbx::Spec spec = sbx::build_spec(lp.table, ctx);
       if (!spec.linux.seccomp) continue;
+      // The run-time shortcut (LoadOptions::prebuilt_seccomp) must give the same Spec.
+      sbx::LoadOptions shortcut;
+      shortcut.prebuilt_seccomp = [](const std::string&) { return true; };
+      sbx::LoadedProfile fast_lp = sbx::load_profile(*sbx::builtin_profile(name), vars, {}, shortcut);
+      sbx::Spec fast = sbx::build_spec(fast_lp.table, ctx);
+      fast.linux.seccomp = spec.linux.seccomp;
+      if (fast_lp.seccomp_from_builtin == name && !spec.sbx.notify && !fast.sbx.notify &&
+          sbx::to_oci_json(fast) == sbx::to_oci_json(spec) && fast.sbx.warnings == spec.sbx.warnings)
+        prebuilt.emplace_back(name, *spec.linux.seccomp);
+      else
+        std::cerr << "gen_filters: " << name << ": [seccomp] not prebuilt (the shortcut would change the Spec)\n";
       std::string key = sbx::filter_key(*spec.linux.seccomp);
       if (!filters.count(key)) filters.emplace(key, std::make_pair(name, sbx::compile_filter(*spec.linux.seccomp)));
     } catch (const std::exception& e) {
@@ -70,8 +84,43 @@ int main() {
     ++i;
   }
   if (filters.empty()) out << "    {\"\", \"\", nullptr, 0, 0u, false},\n";
+  out << "};\n\n";
+  i = 0;
+  for (const auto& [name, sc] : prebuilt) {
+    auto str = [](const std::string& s) { return "std::string(" + literal(s) + ")"; };
+    auto strings = [&](const std::vector<std::string>& v) {
+      std::string o = "{";
+      for (const auto& s : v) o += str(s) + ", ";
+      return o + "}";
+    };
+    auto opt = [](const std::optional<uint32_t>& v) {
+      return v ? std::to_string(*v) + "u" : std::string("std::nullopt");
+    };
+    out << "Seccomp make_seccomp" << i << "() {\n  Seccomp s;\n"
+        << "  s.default_action = " << str(sc.default_action) << ";\n"
+        << "  s.default_errno_ret = " << opt(sc.default_errno_ret) << ";\n"
+        << "  s.architectures = " << strings(sc.architectures) << ";\n"
+        << "  s.flags = " << strings(sc.flags) << ";\n"
+        << "  s.listener_path = " << str(sc.listener_path) << ";\n"
+        << "  s.listener_metadata = " << str(sc.listener_metadata) << ";\n"
+        << "  s.syscalls.reserve(" << sc.syscalls.size() << ");\n";
+    for (const auto& r : sc.syscalls) {
+      out << "  s.syscalls.push_back({" << strings(r.names) << ", " << str(r.action) << ", " << opt(r.errno_ret) << ", {";
+      for (const auto& a : r.args)
+        out << "{" << a.index << "u, " << a.value << "ull, " << a.value_two << "ull, " << str(a.op) << "}, ";
+      out << "}});\n";
+    }
+    out << "  return s;\n}\n";
+    ++i;
+  }
+  out << "const PrebuiltSeccomp kSeccomp[] = {\n";
+  i = 0;
+  for (const auto& [name, sc] : prebuilt) out << "    {\"" << name << "\", make_seccomp" << i++ << "},\n";
+  if (prebuilt.empty()) out << "    {\"\", nullptr},\n";
   out << "};\n\n}  // namespace\n\nstd::span<const PrecompiledFilter> precompiled_filter_table() {\n"
-      << "  return std::span<const PrecompiledFilter>(kTable, " << filters.size() << ");\n}\n\n}  // namespace sbx\n";
+      << "  return std::span<const PrecompiledFilter>(kTable, " << filters.size() << ");\n}\n\n"
+      << "std::span<const PrebuiltSeccomp> prebuilt_seccomp_table() {\n"
+      << "  return std::span<const PrebuiltSeccomp>(kSeccomp, " << prebuilt.size() << ");\n}\n\n}  // namespace sbx\n";
   std::cout << out.str();
   return 0;
 }

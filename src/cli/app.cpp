@@ -215,6 +215,12 @@ int run_main(int argc, char** argv) {
     (separator ? command : args).emplace_back(argv[i]);
   }
 
+  // `sbx run ... -- COMMAND`: the sandbox's namespaces are started before anything is
+  // parsed, the command line included (launch/prestart.hpp); a wrong guess costs a
+  // process that is killed and reaped.
+  std::unique_ptr<Prestart> pre;
+  if (!args.empty() && args[0] == "run" && !command.empty()) pre = Prestart::begin();
+
   auto model = make_app();
   SBX_TRACE_POINT("parent: CLI built");
   AppModel& m = *model;
@@ -237,7 +243,7 @@ int run_main(int argc, char** argv) {
     if (m.run_cmd->parsed()) {
       m.run.command = command;
       m.run.saw_separator = separator;
-      int status = cmd_run(m.run);
+      int status = cmd_run(m.run, std::move(pre));
       // The sandbox is over and reported; what is left to free (the CLI model, static
       // objects) the kernel frees faster at exit. Flushed, then gone.
       std::fflush(nullptr);

@@ -13,6 +13,7 @@
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
 #include "seccomp/audit.hpp"
+#include "seccomp/precompiled.hpp"
 #include "spec/bundle.hpp"
 #include "spec/features.hpp"
 #include "spec/from_oci.hpp"
@@ -25,16 +26,20 @@ namespace sbx::cli {
 
 namespace {
 
-Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::string> command) {
+// `for_run`: a shipped profile's [seccomp] section comes prebuilt (LoadOptions).
+Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::string> command, bool for_run = false) {
   Variables vars = Variables::from_process();
   SBX_TRACE_POINT("parent: variables");
-  LoadedProfile lp = load_profile(profile, vars, overrides_table(o));
+  LoadOptions opts;
+  if (for_run) opts.prebuilt_seccomp = [](const std::string& builtin) { return has_prebuilt_seccomp(builtin); };
+  LoadedProfile lp = load_profile(profile, vars, overrides_table(o), opts);
   SBX_TRACE_POINT("parent: profile loaded");
   BuildContext ctx = BuildContext::from_process(std::move(command));
   ctx.caller_user = vars.values["USER"];
   ctx.profile_name = profile.empty() ? "default" : profile;
   SBX_TRACE_POINT("parent: context");
   Spec spec = build_spec(lp.table, ctx);
+  if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
   SBX_TRACE_POINT("parent: spec built");
   for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
   return spec;
@@ -42,8 +47,9 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
 
 }  // namespace
 
-int cmd_run(const RunOptions& o) {
+int cmd_run(const RunOptions& o, std::unique_ptr<Prestart> pre) {
   if (!o.bundle.empty()) {
+    pre.reset();  // an OCI bundle says its own namespaces: start afresh
     if (!o.profile.empty()) throw Error("--bundle replaces the profile: give one or the other, not '" + o.profile + "'");
     Spec spec = spec_from_bundle(o.bundle);
     if (o.saw_separator && !o.command.empty()) spec.process.args = o.command;
@@ -57,8 +63,8 @@ int cmd_run(const RunOptions& o) {
     throw Error("no command given: write it after `--`, as in `sbx run [PROFILE] -- make -j4`" + hint);
   }
   // The sandbox's namespaces are made while the profile is parsed (launch/prestart.hpp).
-  std::unique_ptr<Prestart> pre = Prestart::begin();
-  Spec spec = resolve(o.profile, o.overrides, o.command);
+  if (!pre) pre = Prestart::begin();
+  Spec spec = resolve(o.profile, o.overrides, o.command, /*for_run=*/true);
   if (!o.audit.empty()) apply_audit(spec, o.audit);
   LaunchOptions lo;
   lo.verbose = o.verbose;

@@ -33,13 +33,26 @@ std::unique_ptr<Prestart> Prestart::begin() {
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return nullptr;
   UniqueFd parent_end(sv[0]), child_end(sv[1]);
   SBX_TRACE_POINT("parent: prestart");
+  // The child is to run beside this process, not instead of it: a new child is often
+  // queued on its parent's CPU, where it either waits for the parse or preempts it. It
+  // is moved to the other CPUs of sbx's affinity mask, and puts the mask back itself
+  // once it has its Plan (prestarted_main).
+  cpu_set_t mask, elsewhere;
   int cpu = ::sched_getcpu();
+  bool move = cpu >= 0 && ::sched_getaffinity(0, sizeof mask, &mask) == 0;
+  if (move) {
+    elsewhere = mask;
+    CPU_CLR(cpu, &elsewhere);
+    move = CPU_COUNT(&elsewhere) > 0;
+  }
   CloneResult cr = clone_sandbox(kCloneFlags);
   if (cr.pid < 0) return nullptr;
   if (cr.pid == 0) {
     parent_end.reset();
-    child::prestarted_main(child_end.release(), *p->caps_, *p->arena_, kUnshareFlags, cpu);
+    child::prestarted_main(child_end.release(), *p->caps_, *p->arena_, kUnshareFlags, move ? &mask : nullptr);
   }
+  // If this fails the child just runs where the scheduler puts it.
+  if (move) (void)::sched_setaffinity(cr.pid, sizeof elsewhere, &elsewhere);
   p->child_.pid = cr.pid;
   p->child_.pidfd.reset(cr.pidfd);
   p->child_.channel = std::move(parent_end);

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "profile/location.hpp"
 #include "profile/merge.hpp"
 #include "profile/reader.hpp"
+#include "profile/seccomp_text.hpp"
 #include "util/error.hpp"
 
 namespace sbx {
@@ -48,8 +50,25 @@ bool same_spelling(const std::string& a, const std::string& b) {
 
 struct ChainLoader {
   const CanonicalString& canonical;
+  const LoadOptions& opts;
   std::vector<std::string> identities;  // of the profiles being loaded, most derived first
   std::vector<std::string> chain;       // their display names
+  bool seccomp_above = false;           // a more derived layer (or the command line) sets seccomp
+  std::string seccomp_from_builtin;     // see LoadOptions::prebuilt_seccomp
+  bool mixed = false;
+
+  toml::table parse(const ProfileSource& src) {
+    if (src.builtin && !seccomp_above && opts.prebuilt_seccomp &&
+        (!seccomp_from_builtin.empty() || opts.prebuilt_seccomp(src.name))) {
+      if (auto blanked = blank_seccomp_tables(src.text)) {
+        if (seccomp_from_builtin.empty()) seccomp_from_builtin = src.name;
+        return parse_profile_text(*blanked, src.display);
+      }
+      // A base that cannot be blanked under one that was: load_profile starts over.
+      if (!seccomp_from_builtin.empty()) mixed = true;
+    }
+    return parse_profile_text(src.text, src.display);
+  }
 
   toml::table load(const ProfileSource& src, const std::string& extends_at) {
     if (auto it = std::find(identities.begin(), identities.end(), src.identity); it != identities.end()) {
@@ -64,8 +83,9 @@ struct ChainLoader {
     identities.push_back(src.identity);
     chain.push_back(src.display);
 
-    toml::table t = parse_profile_text(src.text, src.display);
+    toml::table t = parse(src);
     refuse_nul(t);
+    if (t.contains("seccomp")) seccomp_above = true;
     toml::table result;
     if (auto* ext = t.get("extends")) {
       auto* s = ext->as_string();
@@ -91,7 +111,8 @@ struct ChainLoader {
 
 }  // namespace
 
-LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml::table overrides) {
+LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml::table overrides,
+                           const LoadOptions& opts) {
   // Entries are compared with their variables expanded; an entry whose expansion fails
   // is compared as written (and the error reported, with its position, below).
   CanonicalString canonical = [&vars](const std::string& s) {
@@ -103,21 +124,26 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
     }
   };
   LoadedProfile out;
-  ChainLoader loader{canonical, {}, {}};
+  std::optional<toml::table> overrides_again;
+  if (opts.prebuilt_seccomp) overrides_again = overrides;
+  ChainLoader loader{canonical, opts, {}, {}, overrides.contains("seccomp"), {}, false};
   out.table = loader.load(src, src.display);
+  if (loader.mixed) return load_profile(src, vars, std::move(*overrides_again), {});
   if (!overrides.empty()) {
     refuse_nul(overrides);
     merge_profile(out.table, std::move(overrides), canonical);
   }
   expand_profile_variables(out.table, vars);
   out.chain = std::move(loader.chain);
+  out.seccomp_from_builtin = std::move(loader.seccomp_from_builtin);
   return out;
 }
 
-LoadedProfile load_profile(const std::string& ref, const Variables& vars, toml::table overrides) {
-  if (!ref.empty()) return load_profile(find_profile(ref), vars, std::move(overrides));
+LoadedProfile load_profile(const std::string& ref, const Variables& vars, toml::table overrides,
+                           const LoadOptions& opts) {
+  if (!ref.empty()) return load_profile(find_profile(ref), vars, std::move(overrides), opts);
   // No profile named: the built-in default, whatever the search path holds.
-  return load_profile(*builtin_profile("default"), vars, std::move(overrides));
+  return load_profile(*builtin_profile("default"), vars, std::move(overrides), opts);
 }
 
 }  // namespace sbx

@@ -4,6 +4,7 @@
 // carrying the file:line:col it came from; spec/from_profile turns it into a Spec.
 // A NUL character anywhere (TOML allows "\u0000") is refused.
 #pragma once
+#include <functional>
 #include <string>
 #include <toml++/toml.h>
 #include <vector>
@@ -18,15 +19,30 @@ inline constexpr int kMaxExtendsDepth = 16;
 struct LoadedProfile {
   toml::table table;                // merged, variables expanded; no `extends` key left
   std::vector<std::string> chain;   // display names, most derived first
+  // Set when the [seccomp] tables were left out (LoadOptions::prebuilt_seccomp): the
+  // built-in profile whose resolved section the Spec is to take instead.
+  std::string seccomp_from_builtin;
+};
+
+struct LoadOptions {
+  // `sbx run`'s shortcut: parsing the shipped [seccomp] section and building its Spec
+  // part is half of the profile's cost, and the result is the same on every run. If this
+  // says yes for a built-in profile in the chain, and nothing above it (the user's own
+  // files, the command line) has a seccomp key, that built-in and its bases are parsed
+  // with their [seccomp] tables blanked (profile/seccomp_text.hpp), and
+  // LoadedProfile::seccomp_from_builtin names it.
+  std::function<bool(const std::string& builtin)> prebuilt_seccomp;
 };
 
 // Parses TOML text; syntax errors become sbx::Error "path:line:col: ...".
 toml::table parse_profile_text(const std::string& text, const std::string& display);
 
 // Loads from a source (following extends); `overrides`, if not empty, is merged last.
-LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml::table overrides = {});
+LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml::table overrides = {},
+                           const LoadOptions& opts = {});
 
 // Loads a profile reference: "" means the built-in default.
-LoadedProfile load_profile(const std::string& ref, const Variables& vars, toml::table overrides = {});
+LoadedProfile load_profile(const std::string& ref, const Variables& vars, toml::table overrides = {},
+                           const LoadOptions& opts = {});
 
 }  // namespace sbx

@@ -121,7 +121,7 @@ void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool 
 }
 
 void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& arena, uint64_t unshare_flags,
-                     int parent_cpu) {
+                     const cpu_set_t* restore_affinity) {
   set_channel(channel_fd, false);
   SBX_TRACE_POINT("child: prestarted");
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail_errno("set the parent-death signal", "");
@@ -129,20 +129,7 @@ void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& are
   // while the parent parses the profile. Their owner is the user namespace this
   // process was born in, as if clone had made them.
   // If that fails, sbx drops this child and clones as usual, which reports the error.
-  //
-  // A new child often starts on its parent's CPU and preempts it; the parse would then
-  // wait for the unshare instead of running beside it. So this step runs on another CPU
-  // than the parent's, if the affinity mask has one, and the mask is then restored.
-  cpu_set_t inherited, elsewhere;
-  bool moved = false;
-  if (parent_cpu >= 0 && ::sched_getcpu() == parent_cpu &&
-      ::sched_getaffinity(0, sizeof inherited, &inherited) == 0) {
-    elsewhere = inherited;
-    CPU_CLR(parent_cpu, &elsewhere);
-    moved = CPU_COUNT(&elsewhere) > 0 && ::sched_setaffinity(0, sizeof elsewhere, &elsewhere) == 0;
-  }
   if (::unshare(static_cast<int>(unshare_flags)) < 0) ::_exit(kExitSbxFailure);
-  if (moved && ::sched_setaffinity(0, sizeof inherited, &inherited) < 0) ::_exit(kExitSbxFailure);
   // Loopback needs nothing from the Plan (a sandbox with a network namespace has it up).
   bool loopback = (unshare_flags & CLONE_NEWNET) != 0;
   if (loopback) bring_up_loopback();
@@ -154,6 +141,10 @@ void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& are
   if (!recv_message(channel_fd, m) || m.type != MsgType::PlanReady) ::_exit(kExitSbxFailure);
   if (m.offset > arena.size() - sizeof(Plan)) fail("receive the plan", "not in the shared mapping", EPROTO);
   const void* where = static_cast<const char*>(arena.base()) + m.offset;
+  // sbx kept this process off its own CPU while it parsed (launch/prestart.cpp); that
+  // is over, and the workload gets the CPUs sbx was started with.
+  if (restore_affinity && ::sched_setaffinity(0, sizeof *restore_affinity, restore_affinity) < 0)
+    fail_errno("restore the CPU affinity", "");
   // The parent wrote the Plan before sending where it is; from here it is read-only.
   if (::mprotect(arena.base(), arena.size(), PROT_READ) < 0) fail_errno("protect the plan", "");
   sandbox_main(*static_cast<const Plan*>(where), caps, channel_fd, loopback);

@@ -3,6 +3,8 @@
 // the workload, become init.
 #pragma once
 
+#include <sched.h>
+
 #include <cstdint>
 
 #include "sandbox/plan.hpp"
@@ -13,10 +15,10 @@ namespace sbx::child {
 [[noreturn]] void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool loopback_is_up = false);
 
 // A sandbox started before its profile was parsed (launch/prestart.hpp): makes the
-// `unshare_flags` namespaces (away from `parent_cpu`, the CPU sbx was on), waits for
-// the Plan's place in `arena` (PlanReady), then goes on as sandbox_main. Exits
-// quietly if sbx closes the channel instead.
+// `unshare_flags` namespaces, waits for the Plan's place in `arena` (PlanReady), sets
+// `restore_affinity` (if sbx moved it to another CPU meanwhile), then goes on as
+// sandbox_main. Exits quietly if sbx closes the channel instead.
 [[noreturn]] void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& arena,
-                                  uint64_t unshare_flags, int parent_cpu);
+                                  uint64_t unshare_flags, const cpu_set_t* restore_affinity);
 
 }  // namespace sbx::child

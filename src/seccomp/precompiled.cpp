@@ -7,7 +7,22 @@ namespace sbx {
 
 namespace {
 std::span<const PrecompiledFilter> g_table;
+std::span<const PrebuiltSeccomp> g_seccomp;
 }  // namespace
+
+void use_prebuilt_seccomp(std::span<const PrebuiltSeccomp> table) { g_seccomp = table; }
+
+bool has_prebuilt_seccomp(std::string_view profile) {
+  for (const auto& p : g_seccomp)
+    if (p.profile == profile) return true;
+  return false;
+}
+
+std::optional<Seccomp> prebuilt_seccomp(std::string_view profile) {
+  for (const auto& p : g_seccomp)
+    if (p.profile == profile) return p.make();
+  return std::nullopt;
+}
 
 namespace {
 

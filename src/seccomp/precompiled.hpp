@@ -45,4 +45,17 @@ std::optional<CompiledFilter> find_precompiled_key(const std::string& key);
 // The table generated for this build (src/generated, linked into sbx only).
 std::span<const PrecompiledFilter> precompiled_filter_table();
 
+// A shipped profile's resolved [seccomp] section, built at build time by the same code
+// as at run time (tools/gen_filters, which checks that the Spec comes out the same).
+// `sbx run` takes it instead of parsing the section again (profile/loader.hpp,
+// LoadOptions::prebuilt_seccomp). Profiles with a [seccomp.notify] have none.
+struct PrebuiltSeccomp {
+  std::string_view profile;
+  Seccomp (*make)();
+};
+void use_prebuilt_seccomp(std::span<const PrebuiltSeccomp> table);
+bool has_prebuilt_seccomp(std::string_view profile);
+std::optional<Seccomp> prebuilt_seccomp(std::string_view profile);
+std::span<const PrebuiltSeccomp> prebuilt_seccomp_table();  // generated, like the filters
+
 }  // namespace sbx

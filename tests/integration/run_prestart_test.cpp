@@ -68,6 +68,23 @@ TEST(RunPrestart, EveryNamespaceIsNewWhenPrestarted) {
   EXPECT_EQ(lines, 7) << in.out << out.out;
 }
 
+// sbx moves the early child off its own CPU while it parses; the workload must still
+// get exactly the CPUs sbx was given.
+TEST(RunPrestart, TheWorkloadGetsTheCallersCpuAffinity) {
+  auto cpus = [](const std::string& status) {
+    auto at = status.find("Cpus_allowed_list:");
+    return at == std::string::npos ? std::string("?") : status.substr(at, status.find('\n', at) - at);
+  };
+  Result host = run({"cat", "/proc/self/status"});
+  Result in = sbx({"run", "--", "cat", "/proc/self/status"});
+  ASSERT_EQ(in.status, 0) << in.err;
+  EXPECT_EQ(cpus(in.out), cpus(host.out));
+  if (::access("/usr/bin/taskset", X_OK) != 0) GTEST_SKIP() << "no taskset (util-linux)";
+  Result pinned = run({"/usr/bin/taskset", "-c", "0", sbx_binary(), "run", "--", "cat", "/proc/self/status"});
+  ASSERT_EQ(pinned.status, 0) << pinned.err;
+  EXPECT_EQ(cpus(pinned.out), "Cpus_allowed_list:\t0");
+}
+
 TEST(RunPrestart, AProfileWithOtherNamespacesStartsAfreshAndLeavesNothingBehind) {
   // `network` keeps the host's network namespace: the early child (with a new one)
   // is dropped and the sandbox cloned as usual.

@@ -3,12 +3,15 @@
 #include "seccomp/precompiled.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "profile/loader.hpp"
 #include "profile/source.hpp"
 #include "spec/from_profile.hpp"
+#include "spec/oci_json.hpp"
 
 namespace sbx {
 
@@ -85,6 +88,81 @@ TEST(Precompiled, KeysTellApartWhatConcatenationWouldNot) {
   b.architectures = {"SCMP_ARCH_X86"};
   EXPECT_NE(filter_key(a), filter_key(b));
   EXPECT_NE(filter_key(Seccomp{}), init_filter_key());
+}
+
+// The run-time shortcut (profile/loader.hpp, LoadOptions::prebuilt_seccomp) must give
+// exactly the Spec the full parse gives, for every shipped profile and for a user's
+// profile on top of one; and it must stay out of the way when the user sets seccomp.
+namespace {
+
+Spec resolve_with(const std::string& ref, bool shortcut, std::string* from = nullptr) {
+  Variables vars;
+  vars.values = {{"PWD", "/p"}, {"HOME", "/h"}, {"USER", "u"}, {"UID", "1000"}, {"GID", "1000"}};
+  vars.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  LoadOptions opts;
+  if (shortcut) opts.prebuilt_seccomp = [](const std::string& b) { return has_prebuilt_seccomp(b); };
+  LoadedProfile lp = load_profile(ref, vars, {}, opts);
+  BuildContext ctx;
+  ctx.caller_uid = ctx.caller_gid = 1000;
+  ctx.args = {"true"};
+  Spec spec = build_spec(lp.table, ctx);
+  if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
+  if (from) *from = lp.seccomp_from_builtin;
+  return spec;
+}
+
+std::string temp_profile(const std::string& text) {
+  char path[] = "/tmp/sbx-prebuilt-test.XXXXXX.toml";
+  int fd = ::mkstemps(path, 5);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  return path;
+}
+
+}  // namespace
+
+TEST(PrebuiltSeccomp, EveryShippedProfileHasOneAndTheShortcutChangesNothing) {
+  use_prebuilt_seccomp(prebuilt_seccomp_table());
+  for (const auto& p : embedded_profiles()) {
+    std::string name(p.name), from;
+    ASSERT_TRUE(has_prebuilt_seccomp(name)) << name;
+    Spec fast = resolve_with(name, true, &from);
+    EXPECT_EQ(from, name);
+    EXPECT_EQ(to_oci_json(fast), to_oci_json(resolve_with(name, false))) << name;
+  }
+  use_prebuilt_seccomp({});
+}
+
+TEST(PrebuiltSeccomp, AUserProfileWithoutSeccompTakesItsBasesSection) {
+  use_prebuilt_seccomp(prebuilt_seccomp_table());
+  std::string path = temp_profile("extends = 'npm'\n[filesystem]\nro = ['?/srv/sbx-test']\n");
+  std::string from;
+  Spec fast = resolve_with(path, true, &from);
+  EXPECT_EQ(from, "npm");
+  EXPECT_EQ(to_oci_json(fast), to_oci_json(resolve_with(path, false)));
+  ::unlink(path.c_str());
+  use_prebuilt_seccomp({});
+}
+
+TEST(PrebuiltSeccomp, AUserProfileThatSetsSeccompIsParsedInFull) {
+  use_prebuilt_seccomp(prebuilt_seccomp_table());
+  std::string path = temp_profile("extends = 'default'\n[seccomp]\ndeny = ['uname']\n");
+  std::string from;
+  Spec fast = resolve_with(path, true, &from);
+  EXPECT_EQ(from, "");
+  ASSERT_TRUE(fast.linux.seccomp);
+  bool has_uname = false, has_mount = false;
+  for (const auto& r : fast.linux.seccomp->syscalls)
+    for (const auto& n : r.names) {
+      has_uname = has_uname || n == "uname";
+      has_mount = has_mount || n == "mount";
+    }
+  EXPECT_TRUE(has_uname);
+  EXPECT_TRUE(has_mount) << "the base's rules are kept";
+  EXPECT_EQ(to_oci_json(fast), to_oci_json(resolve_with(path, false)));
+  ::unlink(path.c_str());
+  use_prebuilt_seccomp({});
 }
 
 }  // namespace sbx
