@@ -30,7 +30,7 @@ bool send_message(int fd, const Message& m, int pass_fd) {
   }
 }
 
-bool recv_message(int fd, Message& m, int* received_fd) {
+bool recv_message(int fd, Message& m, int* received_fd, int flags) {
   struct iovec iov {&m, sizeof m};
   struct msghdr mh {};
   mh.msg_iov = &iov;
@@ -41,7 +41,7 @@ bool recv_message(int fd, Message& m, int* received_fd) {
   if (received_fd) *received_fd = -1;
   ssize_t n;
   do {
-    n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+    n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | flags);
   } while (n < 0 && errno == EINTR);
   if (n < 0) return false;
   if (n == 0) {

@@ -2,8 +2,8 @@
 // fixed-size messages (and, for the notify fd, one SCM_RIGHTS fd). Fixed size and no
 // allocation, because the child side uses it after clone.
 //
-//   child  -> parent  Unshared         (prestarted sandbox) its namespaces are made
-//   parent -> child   PlanReady        (prestarted sandbox) where the Plan is
+//   parent -> child   PlanReady        (prestarted sandbox) where the Plan is; its id
+//                                      maps were written when it was started
 //   parent -> child   MapsReady        uid/gid maps written; continue
 //   child  -> parent  SetupFailed      a setup step failed: step, path, errno
 //   child  -> parent  ExecFailed       execve of the workload failed: errno
@@ -23,7 +23,6 @@ enum class MsgType : uint32_t {
   NotifyFd = 4,
   WorkloadExited = 5,
   PlanReady = 6,
-  Unshared = 7,
 };
 
 struct Message {
@@ -39,7 +38,8 @@ struct Message {
 };
 
 // Both return false on failure with errno set; recv returns false with errno == 0 at EOF.
+// `flags`: MSG_DONTWAIT (then false with EAGAIN when nothing is there).
 bool send_message(int fd, const Message& m, int pass_fd = -1);
-bool recv_message(int fd, Message& m, int* received_fd = nullptr);
+bool recv_message(int fd, Message& m, int* received_fd = nullptr, int flags = 0);
 
 }  // namespace sbx

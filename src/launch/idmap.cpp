@@ -66,7 +66,9 @@ void run_helper(const char* helper, pid_t pid, const std::vector<IdMapping>& map
 
 }  // namespace
 
-void write_id_maps(pid_t pid, const Spec& spec) {
+void write_id_maps(pid_t pid, const Spec& spec) { write_id_maps(pid, spec.linux.uid_mappings, spec.linux.gid_mappings); }
+
+void write_id_maps(pid_t pid, const std::vector<IdMapping>& uid_maps, const std::vector<IdMapping>& gid_maps) {
   std::string dir = "/proc/" + std::to_string(pid);
   UniqueFd dirfd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dirfd) throw_errno("user namespace: open " + dir);
@@ -74,15 +76,15 @@ void write_id_maps(pid_t pid, const Spec& spec) {
   if (::fstatfs(dirfd.get(), &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC)
     throw Error("user namespace: " + dir + " is not on a procfs; refusing to write id maps there");
 
-  bool subordinate = spec.linux.uid_mappings.size() > 1 || spec.linux.gid_mappings.size() > 1;
+  bool subordinate = uid_maps.size() > 1 || gid_maps.size() > 1;
   if (subordinate) {
-    run_helper("newuidmap", pid, spec.linux.uid_mappings);
-    run_helper("newgidmap", pid, spec.linux.gid_mappings);
+    run_helper("newuidmap", pid, uid_maps);
+    run_helper("newgidmap", pid, gid_maps);
     return;
   }
   write_file(dirfd.get(), "setgroups", "deny", pid);
-  write_file(dirfd.get(), "uid_map", format_id_map(spec.linux.uid_mappings), pid);
-  write_file(dirfd.get(), "gid_map", format_id_map(spec.linux.gid_mappings), pid);
+  write_file(dirfd.get(), "uid_map", format_id_map(uid_maps), pid);
+  write_file(dirfd.get(), "gid_map", format_id_map(gid_maps), pid);
 }
 
 }  // namespace sbx

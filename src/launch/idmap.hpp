@@ -13,6 +13,7 @@ namespace sbx {
 
 // Throws sbx::Error naming the file and the cause.
 void write_id_maps(pid_t pid, const Spec& spec);
+void write_id_maps(pid_t pid, const std::vector<IdMapping>& uid_maps, const std::vector<IdMapping>& gid_maps);
 
 // "0 1000 1\n" lines for a map file.
 std::string format_id_map(const std::vector<IdMapping>& maps);

@@ -102,7 +102,10 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   std::unique_ptr<SignalGate> gate;
   std::unique_ptr<ChildCaps> caps;
   Plan heap_plan;
-  if (pre && flags != Prestart::kFlags) pre.reset();
+  nlohmann::json ns;
+  // (--json-status records the namespaces' ids, which a prestarted child would have to
+  // report: such runs start afresh.)
+  if (pre && (!pre->fits(spec) || !opts.json_status.empty())) pre.reset();
   if (pre) {
     Plan* shared = nullptr;
     try {
@@ -113,7 +116,12 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
       shared = nullptr;  // a Plan too large for the mapping: start afresh below
     }
     SBX_TRACE_POINT("parent: plan built");
-    if (!shared || !pre->hand_over(*shared, child, gate, caps)) pre.reset();
+    // If the child could not make its namespaces, it has said so (SetupFailed, read by
+    // the supervisor) and exited; if it is gone already, sending fails: start afresh.
+    if (shared && pre->send_plan(*shared))
+      pre->take(child, gate, caps);
+    else
+      pre.reset();
   }
   if (!pre) {
     build_plan(spec, plan_opts, heap_plan);
@@ -142,19 +150,20 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   say(opts.verbose, std::string(child.used_clone3 ? "clone3" : "clone") + ": sandbox pid " + std::to_string(child.pid) +
                         (pre ? " (started while the profile was parsed)" : ""));
 
-  nlohmann::json ns;
   try {
-    write_id_maps(child.pid, spec);
+    if (!pre) {  // (a prestarted child has had its maps since it was started)
+      write_id_maps(child.pid, spec);
+      if (!opts.json_status.empty()) ns = namespace_ids(child.pid);
+      Message go;
+      go.type = MsgType::MapsReady;
+      if (!send_message(child.channel.get(), go)) throw_errno("channel: send");
+      SBX_TRACE_POINT("parent: id maps written");
+    }
     if (opts.verbose) {
       std::string map = format_id_map(spec.linux.uid_mappings);
       map.pop_back();  // the final newline
       say(true, "uid_map: " + map);
     }
-    if (!opts.json_status.empty()) ns = namespace_ids(child.pid);
-    Message go;
-    go.type = MsgType::MapsReady;
-    if (!send_message(child.channel.get(), go)) throw_errno("channel: send");
-    SBX_TRACE_POINT("parent: id maps written");
   } catch (...) {
     sys_pidfd_send_signal(child.pidfd.get(), SIGKILL);
     siginfo_t info;

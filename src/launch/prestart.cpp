@@ -4,9 +4,14 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include "launch/channel.hpp"
 #include "launch/clone.hpp"
+#include "launch/idmap.hpp"
+#include "launch/launcher.hpp"
 #include "sandbox/child.hpp"
 #include "util/startup_trace.hpp"
 #include "util/syscalls.hpp"
@@ -57,6 +62,14 @@ std::unique_ptr<Prestart> Prestart::begin() {
   p->child_.pidfd.reset(cr.pidfd);
   p->child_.channel = std::move(parent_end);
   p->child_.used_clone3 = cr.used_clone3;
+  // The guessed id maps: the caller's uid and gid, as every profile but a few map them.
+  p->uid_maps_ = {{static_cast<uint32_t>(::getuid()), static_cast<uint32_t>(::getuid()), 1}};
+  p->gid_maps_ = {{static_cast<uint32_t>(::getgid()), static_cast<uint32_t>(::getgid()), 1}};
+  try {
+    write_id_maps(cr.pid, p->uid_maps_, p->gid_maps_);
+  } catch (const std::exception&) {
+    return nullptr;  // (the destructor kills and reaps the child)
+  }
   SBX_TRACE_POINT("parent: prestarted");
   return p;
 }
@@ -72,25 +85,29 @@ void Prestart::discard() noexcept {
   child_.channel.reset();
 }
 
-bool Prestart::hand_over(const Plan& plan, SandboxProcess& out, std::unique_ptr<SignalGate>& gate,
-                         std::unique_ptr<ChildCaps>& caps) {
+bool Prestart::fits(const Spec& spec) const {
+  auto same = [](const std::vector<IdMapping>& a, const std::vector<IdMapping>& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const IdMapping& x, const IdMapping& y) {
+             return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
+           });
+  };
+  return clone_flags_for(spec) == kFlags && same(spec.linux.uid_mappings, uid_maps_) &&
+         same(spec.linux.gid_mappings, gid_maps_);
+}
+
+bool Prestart::send_plan(const Plan& plan) {
   Message m;
-  // Usually there already: the namespaces were made while the profile was parsed.
-  if (!recv_message(child_.channel.get(), m) || m.type != MsgType::Unshared) {
-    discard();
-    return false;
-  }
-  m = Message();
   m.type = MsgType::PlanReady;
   m.offset = static_cast<uint64_t>(reinterpret_cast<const char*>(&plan) - static_cast<const char*>(arena_->base()));
-  if (!send_message(child_.channel.get(), m)) {
-    discard();
-    return false;
-  }
+  if (send_message(child_.channel.get(), m)) return true;
+  discard();
+  return false;
+}
+
+void Prestart::take(SandboxProcess& out, std::unique_ptr<SignalGate>& gate, std::unique_ptr<ChildCaps>& caps) {
   out = std::move(child_);
   gate = std::move(gate_);
   caps = std::move(caps_);
-  return true;
 }
 
 }  // namespace sbx

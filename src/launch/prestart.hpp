@@ -6,15 +6,18 @@
 // while the parent parses. The Plan is then built in a mapping the child shares
 // (sandbox/plan_arena.hpp) and the child is sent its address.
 //
-// This is a guess: those are the namespaces of every shipped profile but `network`.
-// When the Spec asks for others, or anything about the early child failed, launch()
-// drops it (SIGKILL, reaped) and clones as usual, so the guess never changes what runs.
+// This is a guess: those are the namespaces of every shipped profile but `network`, and
+// its id maps, written at once, are the caller's own uid and gid (every profile but the
+// root-inside and subordinate-id ones). When the Spec asks for anything else, or the
+// early child failed, launch() drops it (SIGKILL, reaped) and clones as usual, so the
+// guess never changes what runs.
 #pragma once
 #include <sched.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "launch/signals.hpp"
 #include "sandbox/plan.hpp"
@@ -44,15 +47,19 @@ class Prestart {
   Prestart& operator=(const Prestart&) = delete;
 
   PlanArena& arena() { return *arena_; }
-  // Waits for the child to have made its namespaces, then hands it the Plan (which must
-  // be in arena()). On success the process, signals and caps pass to the caller; false:
-  // the child failed and is reaped, and this object is spent.
-  bool hand_over(const Plan& plan, SandboxProcess& out, std::unique_ptr<SignalGate>& gate,
-                 std::unique_ptr<ChildCaps>& caps);
+  // Whether the Spec asks for exactly these namespaces and id maps.
+  bool fits(const Spec& spec) const;
+  // Sends the child where its Plan is (in arena()); the id maps are written already.
+  // False if the child is gone (then discarded).
+  bool send_plan(const Plan& plan);
+  // The process, its signal gate and caps, for launch() to carry on with.
+  void take(SandboxProcess& out, std::unique_ptr<SignalGate>& gate, std::unique_ptr<ChildCaps>& caps);
+  // To give up on it: SIGKILL and reap the child.
+  void discard() noexcept;
 
  private:
   Prestart() = default;
-  void discard() noexcept;
+  std::vector<IdMapping> uid_maps_, gid_maps_;
   std::unique_ptr<PlanArena> arena_;
   std::unique_ptr<ChildCaps> caps_;
   std::unique_ptr<SignalGate> gate_;

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -79,7 +81,7 @@ pid_t spawn_workload(const Plan& plan) {
 
 }  // namespace
 
-void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool loopback_is_up) {
+void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool prestarted) {
   // If sbx dies, so does the sandbox. (If it died before this line, the channel is
   // closed and the wait below sees EOF.)
   set_channel(channel_fd, plan.verbose);
@@ -91,12 +93,13 @@ void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool 
   // namespace from birth) is done while the parent writes them.
   if (!plan.hostname.empty() && ::sethostname(plan.hostname.data(), plan.hostname.size()) < 0)
     fail_errno("sethostname", plan.hostname.c_str());
-  if (plan.loopback_up && !loopback_is_up) bring_up_loopback();
-  if (plan.loopback_up && loopback_is_up) verbose("loopback up in the new network namespace");
+  if (plan.loopback_up && !prestarted) bring_up_loopback();
+  if (plan.loopback_up && prestarted) verbose("loopback up in the new network namespace");
 
   SBX_TRACE_POINT("child: hostname, loopback");
+  // (A prestarted child had its maps before it had its Plan.)
   Message go;
-  if (!recv_message(channel_fd, go) || go.type != MsgType::MapsReady) ::_exit(kExitSbxFailure);
+  if (!prestarted && (!recv_message(channel_fd, go) || go.type != MsgType::MapsReady)) ::_exit(kExitSbxFailure);
   SBX_TRACE_POINT("child: id maps written");
   // sbx may have died after sending "go" but before PDEATHSIG was armed: then nobody
   // would ever kill this sandbox. Its end of the channel is closed in that case.
@@ -128,26 +131,36 @@ void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& are
   // The namespaces that cost (a network namespace is ~0.3 ms of kernel work), made here
   // while the parent parses the profile. Their owner is the user namespace this
   // process was born in, as if clone had made them.
-  // If that fails, sbx drops this child and clones as usual, which reports the error.
-  if (::unshare(static_cast<int>(unshare_flags)) < 0) ::_exit(kExitSbxFailure);
+  if (::unshare(static_cast<int>(unshare_flags)) < 0) fail_errno("create the sandbox's namespaces (unshare)", "");
   // Loopback needs nothing from the Plan (a sandbox with a network namespace has it up).
-  bool loopback = (unshare_flags & CLONE_NEWNET) != 0;
-  if (loopback) bring_up_loopback();
+  if ((unshare_flags & CLONE_NEWNET) != 0) bring_up_loopback();
   SBX_TRACE_POINT("child: namespaces made");
+  // The Plan is usually moments away (sbx parses the profile on the other CPU): poll for
+  // it a little before sleeping, since waking a sleeper on another CPU takes ~50 us on a
+  // VM (an IPI). At most ~200 us of a CPU that has nothing else to do meanwhile.
   Message m;
-  m.type = MsgType::Unshared;
-  if (!send_message(channel_fd, m)) ::_exit(kExitSbxFailure);
+  bool got = false;
+  struct timespec start {}, now {};
+  ::clock_gettime(CLOCK_MONOTONIC, &start);
+  do {
+    got = recv_message(channel_fd, m, nullptr, MSG_DONTWAIT);
+    if (got || errno != EAGAIN) break;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+  } while ((now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) < 200000L);
   // EOF: sbx died or gave up on this sandbox (the profile asked for other namespaces).
-  if (!recv_message(channel_fd, m) || m.type != MsgType::PlanReady) ::_exit(kExitSbxFailure);
+  if (!got && !recv_message(channel_fd, m)) ::_exit(kExitSbxFailure);
+  if (m.type != MsgType::PlanReady) ::_exit(kExitSbxFailure);
+  SBX_TRACE_POINT("child: plan received");
   if (m.offset > arena.size() - sizeof(Plan)) fail("receive the plan", "not in the shared mapping", EPROTO);
   const void* where = static_cast<const char*>(arena.base()) + m.offset;
   // sbx kept this process off its own CPU while it parsed (launch/prestart.cpp); that
   // is over, and the workload gets the CPUs sbx was started with.
   if (restore_affinity && ::sched_setaffinity(0, sizeof *restore_affinity, restore_affinity) < 0)
     fail_errno("restore the CPU affinity", "");
+  SBX_TRACE_POINT("child: affinity restored");
   // The parent wrote the Plan before sending where it is; from here it is read-only.
   if (::mprotect(arena.base(), arena.size(), PROT_READ) < 0) fail_errno("protect the plan", "");
-  sandbox_main(*static_cast<const Plan*>(where), caps, channel_fd, loopback);
+  sandbox_main(*static_cast<const Plan*>(where), caps, channel_fd, /*prestarted=*/true);
 }
 
 }  // namespace sbx::child

@@ -11,8 +11,9 @@
 
 namespace sbx::child {
 
-// `loopback_is_up`: the prestarted child has done that already.
-[[noreturn]] void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool loopback_is_up = false);
+// `prestarted`: called from prestarted_main, which has had the id maps written and
+// brought loopback up already.
+[[noreturn]] void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool prestarted = false);
 
 // A sandbox started before its profile was parsed (launch/prestart.hpp): makes the
 // `unshare_flags` namespaces, waits for the Plan's place in `arena` (PlanReady), sets
