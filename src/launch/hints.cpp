@@ -25,9 +25,12 @@ std::string userns_hint(int err) {
   if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0")
     return "; unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone=0): "
            "enable them with `sudo sysctl kernel.unprivileged_userns_clone=1`";
-  if (read_sysctl("/proc/sys/user/max_user_namespaces") == "0" || err == ENOSPC)
-    return "; user namespaces are disabled or exhausted (user.max_user_namespaces): "
+  if (read_sysctl("/proc/sys/user/max_user_namespaces") == "0")
+    return "; user namespaces are disabled (user.max_user_namespaces=0): "
            "`sudo sysctl user.max_user_namespaces=15000`";
+  if (err == ENOSPC)
+    return "; the user's namespaces are exhausted (user.max_user_namespaces, user.max_net_namespaces, "
+           "user.max_mnt_namespaces...): raise the one at its limit, e.g. `sudo sysctl user.max_user_namespaces=15000`";
   if (err == EPERM)
     return "; if sbx runs inside a container, its seccomp profile or missing capabilities may forbid new "
            "namespaces (Docker: --security-opt seccomp=unconfined, or run with a profile allowing clone/unshare)";

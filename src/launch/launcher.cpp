@@ -106,6 +106,7 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   // (--json-status records the namespaces' ids, which a prestarted child would have to
   // report: such runs start afresh.)
   if (pre && (!pre->fits(spec) || !opts.json_status.empty())) pre.reset();
+  bool prestarted = false;
   if (pre) {
     Plan* shared = nullptr;
     try {
@@ -118,12 +119,15 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
     SBX_TRACE_POINT("parent: plan built");
     // If the child could not make its namespaces, it has said so (SetupFailed, read by
     // the supervisor) and exited; if it is gone already, sending fails: start afresh.
-    if (shared && pre->send_plan(*shared))
+    if (shared && pre->send_plan(*shared)) {
       pre->take(child, gate, caps);
-    else
-      pre.reset();
+      prestarted = true;
+    }
+    // Done with it either way: the child reads the Plan from its own view of the
+    // mapping. (Unmapped here, while the child builds its root, not on the way out.)
+    pre.reset();
   }
-  if (!pre) {
+  if (!prestarted) {
     build_plan(spec, plan_opts, heap_plan);
     SBX_TRACE_POINT("parent: plan built");
     caps = std::make_unique<ChildCaps>();
@@ -148,10 +152,10 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   }
   SBX_TRACE_POINT("parent: cloned");
   say(opts.verbose, std::string(child.used_clone3 ? "clone3" : "clone") + ": sandbox pid " + std::to_string(child.pid) +
-                        (pre ? " (started while the profile was parsed)" : ""));
+                        (prestarted ? " (started while the profile was parsed)" : ""));
 
   try {
-    if (!pre) {  // (a prestarted child has had its maps since it was started)
+    if (!prestarted) {  // (a prestarted child has had its maps since it was started)
       write_id_maps(child.pid, spec);
       if (!opts.json_status.empty()) ns = namespace_ids(child.pid);
       Message go;

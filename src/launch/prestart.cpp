@@ -21,7 +21,7 @@ namespace sbx {
 namespace {
 // Address space for the Plan, reserved, not committed: a default profile's Plan takes
 // a few kB; this leaves room for hundreds of thousands of mounts.
-constexpr size_t kArenaBytes = size_t{256} << 20;
+constexpr size_t kArenaBytes = size_t{64} << 20;
 }  // namespace
 
 std::unique_ptr<Prestart> Prestart::begin() {

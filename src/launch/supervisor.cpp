@@ -145,8 +145,9 @@ int exit_status_for(const Outcome& out, const std::string& command, std::string&
     message = std::string("setup: ") + m.step;
     if (m.detail[0]) message += std::string(" ") + m.detail;
     if (m.err) message += std::string(": ") + std::strerror(m.err);
+    bool namespaces = std::strncmp(m.step, "create the sandbox's namespaces", 31) == 0;
     if (m.err == ENOSYS) message += kernel_hint();
-    else if (m.err == EPERM || m.err == EACCES) message += userns_hint(m.err);
+    else if (m.err == EPERM || m.err == EACCES || (namespaces && m.err == ENOSPC)) message += userns_hint(m.err);
     return kExitSbxFailure;
   }
   if (out.timed_out) return kExitTimeout;

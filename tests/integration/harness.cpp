@@ -96,6 +96,18 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+namespace {
+const std::string& scratch_tmp() {
+  static std::string dir = [] {
+    std::string d = scratch_root() + "/tmp";
+    ::mkdir(d.c_str(), 0700);
+    chown_to_test_user(d);
+    return d;
+  }();
+  return dir;
+}
+}  // namespace
+
 Result run(const std::vector<std::string>& argv, const RunOptions& opts) {
   std::string cwd = opts.cwd.empty() ? make_temp_dir() : opts.cwd;
   std::vector<std::string> env;
@@ -105,6 +117,9 @@ Result run(const std::vector<std::string>& argv, const RunOptions& opts) {
     env.push_back("HOME=" + scratch_root() + "/home");
     env.push_back("USER=" + std::string(running_as_root() ? "nobody" : (std::getenv("USER") ? std::getenv("USER") : "")));
     env.push_back("LANG=C.UTF-8");
+    // Temporary files of what runs outside a sandbox (cc's, say) stay in the scratch
+    // root too: the Fault* tests count new files in /tmp as a sandbox's leftovers.
+    env.push_back("TMPDIR=" + scratch_tmp());
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME")) env.push_back(std::string("XDG_CONFIG_HOME=") + xdg);
   }
   // opts.env overrides the base entries of the same name.

@@ -70,6 +70,23 @@ TEST(ExitStatus, SetupFailureNamesTheStepAndCause) {
   EXPECT_EQ(m, "setup: bind source /nope: No such file or directory");
 }
 
+// A prestarted sandbox makes its namespaces with unshare(2) (launch/prestart.hpp): out
+// of namespaces is said as clearly as when clone fails.
+TEST(ExitStatus, ExhaustedNamespacesGetTheSysctlHint) {
+  Outcome o;
+  o.setup_failed = msg(MsgType::SetupFailed);
+  o.setup_failed->err = ENOSPC;
+  std::snprintf(o.setup_failed->step, sizeof o.setup_failed->step, "create the sandbox's namespaces (unshare)");
+  std::string m;
+  EXPECT_EQ(exit_status_for(o, "make", m), kExitSbxFailure);
+  EXPECT_EQ(m.rfind("setup: create the sandbox's namespaces (unshare): No space left on device; ", 0), 0u) << m;
+  EXPECT_NE(m.find("max_user_namespaces"), std::string::npos) << m;
+  // Not for a full tmpfs.
+  std::snprintf(o.setup_failed->step, sizeof o.setup_failed->step, "mount");
+  exit_status_for(o, "make", m);
+  EXPECT_EQ(m, "setup: mount: No space left on device");
+}
+
 TEST(ExitStatus, MissingKernelFeatureSaysWhichKernelIsNeeded) {
   Outcome o;
   o.setup_failed = msg(MsgType::SetupFailed);

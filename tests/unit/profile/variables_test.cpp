@@ -99,7 +99,7 @@ TEST(Variables, FromProcessHasEveryVariable) {
 }
 
 TEST(Variables, PasswdEntryReadsTheFileWithoutNss) {
-  char path[] = "/tmp/sbx-passwd-test.XXXXXX";
+  char path[] = "/tmp/sbx-test-passwd.XXXXXX";
   int fd = ::mkstemp(path);
   ASSERT_GE(fd, 0);
   std::string text = "root:x:0:0:root:/root:/bin/bash\n"

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 class Resolve : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sbx-resolve-test.XXXXXX";
+    char tmpl[] = "/tmp/sbx-test-resolve.XXXXXX";  // sbx-test-*: not a leftover (tests/integration/fault.hpp)
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     root_ = tmpl;
     root_fd_ = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -112,7 +112,7 @@ Spec resolve_with(const std::string& ref, bool shortcut, std::string* from = nul
 }
 
 std::string temp_profile(const std::string& text) {
-  char path[] = "/tmp/sbx-prebuilt-test.XXXXXX.toml";
+  char path[] = "/tmp/sbx-test-prebuilt.XXXXXX.toml";
   int fd = ::mkstemps(path, 5);
   EXPECT_GE(fd, 0);
   EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
