@@ -3,9 +3,8 @@
 #
 #   bench/profile.sh [--sbx PATH] [--runs N] [--sections LIST]
 #
-# Sections (default: all):
-#   timeline  strace -f -ttt (only ~10 syscalls traced, via --seccomp-bpf) over N runs of
-#             `sbx run -- /bin/true`: the median duration of each phase, parent and child
+# Sections (default: all). For the phase-by-phase timeline, see bench/timeline.sh
+# (trace points compiled into sbx: far more exact than strace).
 #   callgrind instruction counts of the parent process (stable on a noisy machine):
 #             inclusive cost of the top sbx:: functions, ld.so and libseccomp
 #   ldso      LD_DEBUG=statistics of sbx and bwrap
@@ -18,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 BUILD=${BUILD:-$ROOT/build-bench}
 . "$HERE/lib.sh"
-RUNS=30 SECTIONS=timeline,callgrind,ldso,syscalls,perf SBX=${SBX:-}
+RUNS=30 SECTIONS=callgrind,ldso,syscalls,perf SBX=${SBX:-}
 while (($#)); do
   case $1 in
     --sbx) SBX=$2; shift ;;
@@ -36,62 +35,6 @@ cp "$SBX" "$W/bin/sbx"
 chmod 0755 "$W/bin/sbx"
 bwrap_base_args
 S=$W/bin/sbx
-
-# ------------------------------------------------------------------------ timeline
-# Milestones (pids told apart by strace -f):
-#   exec      execve of sbx
-#   main      the parent opens /etc/nsswitch.conf (getpwuid in Variables::from_process):
-#             ld.so, static init and CLI11 are done, profile resolution starts
-#   clone     clone3/clone with CLONE_NEWUSER returns in the parent
-#   maps      the parent sends MapsReady (uid/gid maps written)
-#   go        the child's recvmsg returns (it may start building the rootfs)
-#   pivot     the child's second pivot_root (rootfs done)
-#   exec_wl   execve of the workload
-#   wl_exit   the workload has exited
-#   init_exit sbx's init has exited (the namespaces are torn down after it)
-#   end       the parent has exited
-if want timeline; then
-  for ((i = 0; i < RUNS; i++)); do
-    as_user strace -f -ttt --seccomp-bpf -e trace=execve,clone,clone3,openat,sendmsg,recvmsg,pivot_root,exit_group \
-      -o "$W/out/tl.$i" "$S" run -- /bin/true 2>/dev/null || true
-  done
-  for ((i = 0; i < RUNS; i++)); do
-    awk '
-      function ms(t) { return t * 1000 }
-      NR == 1 { parent = $1; t["exec"] = $2 }
-      $1 == parent && /openat\(AT_FDCWD, "\/etc\/nsswitch.conf"/ && !("main" in t) { t["main"] = $2 }
-      $1 == parent && /clone3?\(.*CLONE_NEWUSER/ && !("clone" in t) { t["clone"] = $2; if (match($0, /= [0-9]+$/)) child = substr($0, RSTART + 2) + 0 }
-      $1 == parent && /clone3?\(.*resumed/ && !("clone" in t) { t["clone"] = $2 }
-      $1 == parent && /<\.\.\. clone3? resumed>.*= [0-9]+$/ { match($0, /= [0-9]+$/); child = substr($0, RSTART + 2) + 0; t["clone"] = $2 }
-      $1 == parent && /sendmsg\(/ && !("maps" in t) && ("clone" in t) { t["maps"] = $2 }
-      $1 == child && /recvmsg/ && /= [0-9]+$/ && !("go" in t) { t["go"] = $2 }
-      $1 == child && /pivot_root\("\.", "\."\)/ { t["pivot"] = $2 }
-      $1 != parent && $1 != child && /execve\(/ && !("exec_wl" in t) { wl = $1; t["exec_wl"] = $2 }
-      $1 == wl && /\+\+\+ exited/ { t["wl_exit"] = $2 }
-      $1 == child && /\+\+\+ exited/ { t["init_exit"] = $2 }
-      $1 == parent && /\+\+\+ exited/ { t["end"] = $2 }
-      END {
-        n = split("exec main clone maps go pivot exec_wl wl_exit init_exit end", k, " ")
-        for (j = 2; j <= n; j++) if ((k[j] in t) && (k[j-1] in t)) printf "%s->%s %.3f\n", k[j-1], k[j], ms(t[k[j]] - t[k[j-1]])
-        if (("end" in t)) printf "total %.3f\n", ms(t["end"] - t["exec"])
-      }' "$W/out/tl.$i"
-  done >"$W/out/timeline.raw"
-  {
-    echo "## timeline of \`sbx run -- /bin/true\` under strace (median of $RUNS runs, ms; strace adds ~0.05-0.1 ms per traced syscall)"
-    echo
-    echo "| phase | what happens | median ms |"
-    echo "|---|---|---:|"
-    for p in "exec->main|ld.so, libstdc++ init, CLI11 setup and parse" "main->clone|profile load + TOML parse + merge, build_spec, build_plan (both seccomp filters), socketpair, clone" \
-      "clone->maps|parent writes setgroups/uid_map/gid_map" "maps->go|channel hop to the child" "go->pivot|child: sethostname, rootfs (mounts, /dev, masks), pivot_root" \
-      "pivot->exec_wl|child: loopback up, fork workload, caps/rlimits/no_new_privs, seccomp, close fds" \
-      "exec_wl->wl_exit|/bin/true itself (dynamic loading under the filter)" "wl_exit->init_exit|init reaps, reports, exits" \
-      "init_exit->end|namespace teardown seen by the parent, parent exits" "total|"; do
-      k=${p%%|*} d=${p#*|}
-      printf '| %s | %s | %s |\n' "$k" "$d" "$(awk -v k="$k" '$1 == k { print $2 }' "$W/out/timeline.raw" | median)"
-    done
-    echo
-  }
-fi
 
 # ------------------------------------------------------------------------ callgrind
 if want callgrind; then

@@ -128,7 +128,7 @@ if want mounts; then
   {
     echo "## 2. mounts: N extra read-only binds (dir i -> /m/i)"
     echo
-    echo "N = 0 (baseline): sbx $s0 ms, bwrap $b0 ms. Per bind = (median(N) - median(0)) / N."
+    printf 'N = 0 (baseline): sbx %.2f ms, bwrap %.2f ms. Per bind = (median(N) - median(0)) / N.\n' "$s0" "$b0"
     echo
     echo "| N | sbx | sbx per bind | bwrap | bwrap per bind | bwrap/sbx |"
     echo "|---:|---:|---:|---:|---:|---:|"
@@ -209,7 +209,8 @@ if want seccomp; then
     echo
     awk -v b="$b" -v d="$d" -v h="$h" -v h1="$h1" 'BEGIN { printf "default filter adds %.1f ns per syscall (%.1f%%; target <= 25%%): %s\n", d - b, (d - b) * 100 / b, ((d - b) / b <= 0.25 ? "MET" : "NOT MET"); printf "of which any filter at all costs %.1f ns on the host (%.1f%%)\n", h1 - h, (h1 - h) * 100 / h }'
     echo
-    echo "filter compilation in the parent (bench/probes/phases.cpp linking libsbxcore.a; default profile):"
+    echo "the parent's phases in-process (bench/probes/phases.cpp linking libsbxcore.a; default profile). compile_filter"
+    echo "is what libseccomp would cost on each run: a shipped profile's filter is precompiled at build time instead."
     echo
     echo '```'
     echo "$PH"
