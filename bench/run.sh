@@ -342,4 +342,4 @@ if want load; then
 fi
 
 echo "report: $REPORT$([[ $KEEP == 1 ]] || echo ' (deleted on exit: use --keep)')" >&2
-[[ $KEEP == 1 ]] || cp "$REPORT" "/tmp/sbx-bench-last-report.md" && echo "copy: /tmp/sbx-bench-last-report.md" >&2
+if [[ $KEEP != 1 ]]; then cp "$REPORT" /tmp/sbx-bench-last-report.md && echo "copy: /tmp/sbx-bench-last-report.md" >&2; fi
