@@ -1,11 +1,12 @@
 // Building the sandbox's root filesystem, top to bottom:
 //   1. make every mount a slave of the host's (MS_SLAVE|MS_REC): nothing propagates out;
-//   2. a scratch tmpfs over /tmp holding newroot/ (the future /, itself a tmpfs) and
-//      oldroot/; pivot_root there, so the host tree stays reachable as /oldroot;
-//   3. the Spec's symlinks and mounts into /newroot, each destination resolved inside
-//      it (resolve.hpp), each bind source resolved inside /oldroot;
+//   2. the new root, a tmpfs, mounted over / in this (private) mount namespace. The
+//      process's root stays the old one until the pivot, and an fd opened on the old
+//      root beforehand keeps reaching the host's tree below it: no scratch directory;
+//   3. the Spec's symlinks and mounts into the new root, each destination resolved
+//      inside it (resolve.hpp), each bind source resolved inside the old root;
 //   4. masked and read-only paths; the new root itself made read-only;
-//   5. pivot_root into /newroot and detach the old root: the host is gone.
+//   5. pivot_root into the new root and detach the old one: the host is gone.
 #pragma once
 
 #include "sandbox/plan.hpp"
