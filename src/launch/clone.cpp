@@ -2,10 +2,13 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+
+#include "util/error.hpp"
 
 namespace sbx {
 
@@ -39,6 +42,33 @@ CloneResult clone_sandbox(uint64_t namespace_flags) {
   r.pid = static_cast<pid_t>(rc);
   r.pidfd = pidfd;
   return r;
+}
+
+SandboxProcess start_sandbox(uint64_t namespace_flags, const std::function<void(int channel_fd)>& child_main) {
+  SandboxProcess p;
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+    p.failed = "socketpair";
+    p.error = errno;
+    return p;
+  }
+  UniqueFd parent_end(sv[0]), child_end(sv[1]);
+  CloneResult cr = clone_sandbox(namespace_flags);
+  if (cr.pid < 0) {
+    p.failed = "clone";
+    p.error = errno;
+    return p;
+  }
+  if (cr.pid == 0) {
+    parent_end.reset();
+    child_main(child_end.release());
+    ::_exit(kExitSbxFailure);
+  }
+  p.pid = cr.pid;
+  p.pidfd.reset(cr.pidfd);
+  p.channel = std::move(parent_end);
+  p.used_clone3 = cr.used_clone3;
+  return p;
 }
 
 }  // namespace sbx

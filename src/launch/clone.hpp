@@ -5,6 +5,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
+
+#include "util/fd.hpp"
 
 namespace sbx {
 
@@ -15,5 +18,20 @@ struct CloneResult {
 };
 
 CloneResult clone_sandbox(uint64_t namespace_flags);
+
+// The sandbox's first process, however it was started (launch/launcher.cpp, or early:
+// launch/prestart.cpp).
+struct SandboxProcess {
+  pid_t pid = -1;            // -1: not started; `failed` and `error` say why
+  const char* failed = nullptr;  // "socketpair" or "clone"
+  int error = 0;
+  UniqueFd pidfd;
+  UniqueFd channel;   // parent's end of the SOCK_SEQPACKET channel
+  bool used_clone3 = false;
+};
+
+// The channel, then clone_sandbox(namespace_flags). The child calls `child_main` with
+// its end of the channel, which must not return (it _exits if it does).
+SandboxProcess start_sandbox(uint64_t namespace_flags, const std::function<void(int channel_fd)>& child_main);
 
 }  // namespace sbx

@@ -2,7 +2,6 @@
 
 #include <sched.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,7 +104,7 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   nlohmann::json ns;
   // (--json-status records the namespaces' ids, which a prestarted child would have to
   // report: such runs start afresh.)
-  if (pre && (!pre->fits(spec) || !opts.json_status.empty())) pre.reset();
+  if (pre && (!pre->fits(flags, spec) || !opts.json_status.empty())) pre.reset();
   bool prestarted = false;
   if (pre) {
     Plan* shared = nullptr;
@@ -132,23 +131,12 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
     SBX_TRACE_POINT("parent: plan built");
     caps = std::make_unique<ChildCaps>();
     gate = std::make_unique<SignalGate>();  // the child inherits the signals blocked
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) throw_errno("socketpair");
-    UniqueFd parent_end(sv[0]), child_end(sv[1]);
     SBX_TRACE_POINT("parent: signals, channel");
-    CloneResult cr = clone_sandbox(flags);
-    if (cr.pid < 0) {
-      int err = errno;
-      throw Error(std::string("cannot create the sandbox's namespaces (clone): ") + std::strerror(err) + userns_hint(err));
-    }
-    if (cr.pid == 0) {
-      parent_end.reset();
-      child::sandbox_main(heap_plan, *caps, child_end.release());
-    }
-    child.pid = cr.pid;
-    child.pidfd.reset(cr.pidfd);
-    child.channel = std::move(parent_end);
-    child.used_clone3 = cr.used_clone3;
+    child = start_sandbox(flags, [&](int channel_fd) { child::sandbox_main(heap_plan, *caps, channel_fd); });
+    if (child.pid < 0 && std::strcmp(child.failed, "socketpair") == 0) throw_errno("socketpair", child.error);
+    if (child.pid < 0)
+      throw Error(std::string("cannot create the sandbox's namespaces (clone): ") + std::strerror(child.error) +
+                  userns_hint(child.error));
   }
   SBX_TRACE_POINT("parent: cloned");
   say(opts.verbose, std::string(child.used_clone3 ? "clone3" : "clone") + ": sandbox pid " + std::to_string(child.pid) +

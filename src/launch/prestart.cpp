@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <sched.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,7 +10,6 @@
 #include "launch/channel.hpp"
 #include "launch/clone.hpp"
 #include "launch/idmap.hpp"
-#include "launch/launcher.hpp"
 #include "sandbox/child.hpp"
 #include "util/startup_trace.hpp"
 #include "util/syscalls.hpp"
@@ -34,9 +32,6 @@ std::unique_ptr<Prestart> Prestart::begin() {
   } catch (const std::exception&) {
     return nullptr;
   }
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return nullptr;
-  UniqueFd parent_end(sv[0]), child_end(sv[1]);
   SBX_TRACE_POINT("parent: prestart");
   // The child is to run beside this process, not instead of it: a new child is often
   // queued on its parent's CPU, where it either waits for the parse or preempts it. It
@@ -50,23 +45,17 @@ std::unique_ptr<Prestart> Prestart::begin() {
     CPU_CLR(cpu, &elsewhere);
     move = CPU_COUNT(&elsewhere) > 0;
   }
-  CloneResult cr = clone_sandbox(kCloneFlags);
-  if (cr.pid < 0) return nullptr;
-  if (cr.pid == 0) {
-    parent_end.reset();
-    child::prestarted_main(child_end.release(), *p->caps_, *p->arena_, kUnshareFlags, move ? &mask : nullptr);
-  }
+  p->child_ = start_sandbox(kCloneFlags, [&](int channel_fd) {
+    child::prestarted_main(channel_fd, *p->caps_, *p->arena_, kUnshareFlags, move ? &mask : nullptr);
+  });
+  if (p->child_.pid < 0) return nullptr;
   // If this fails the child just runs where the scheduler puts it.
-  if (move) (void)::sched_setaffinity(cr.pid, sizeof elsewhere, &elsewhere);
-  p->child_.pid = cr.pid;
-  p->child_.pidfd.reset(cr.pidfd);
-  p->child_.channel = std::move(parent_end);
-  p->child_.used_clone3 = cr.used_clone3;
+  if (move) (void)::sched_setaffinity(p->child_.pid, sizeof elsewhere, &elsewhere);
   // The guessed id maps: the caller's uid and gid, as every profile but a few map them.
   p->uid_maps_ = {{static_cast<uint32_t>(::getuid()), static_cast<uint32_t>(::getuid()), 1}};
   p->gid_maps_ = {{static_cast<uint32_t>(::getgid()), static_cast<uint32_t>(::getgid()), 1}};
   try {
-    write_id_maps(cr.pid, p->uid_maps_, p->gid_maps_);
+    write_id_maps(p->child_.pid, p->uid_maps_, p->gid_maps_);
   } catch (const std::exception&) {
     return nullptr;  // (the destructor kills and reaps the child)
   }
@@ -85,13 +74,13 @@ void Prestart::discard() noexcept {
   child_.channel.reset();
 }
 
-bool Prestart::fits(const Spec& spec) const {
+bool Prestart::fits(uint64_t flags, const Spec& spec) const {
   auto same = [](const std::vector<IdMapping>& a, const std::vector<IdMapping>& b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const IdMapping& x, const IdMapping& y) {
              return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
            });
   };
-  return clone_flags_for(spec) == kFlags && same(spec.linux.uid_mappings, uid_maps_) &&
+  return flags == kFlags && same(spec.linux.uid_mappings, uid_maps_) &&
          same(spec.linux.gid_mappings, gid_maps_);
 }
 

@@ -19,19 +19,12 @@
 #include <memory>
 #include <vector>
 
+#include "launch/clone.hpp"
 #include "launch/signals.hpp"
 #include "sandbox/plan.hpp"
 #include "util/fd.hpp"
 
 namespace sbx {
-
-// The sandbox's first process, however it was started.
-struct SandboxProcess {
-  pid_t pid = -1;
-  UniqueFd pidfd;
-  UniqueFd channel;  // parent's end
-  bool used_clone3 = false;
-};
 
 class Prestart {
  public:
@@ -47,8 +40,9 @@ class Prestart {
   Prestart& operator=(const Prestart&) = delete;
 
   PlanArena& arena() { return *arena_; }
-  // Whether the Spec asks for exactly these namespaces and id maps.
-  bool fits(const Spec& spec) const;
+  // Whether the Spec asks for exactly these namespaces (`flags`: clone_flags_for(spec))
+  // and id maps.
+  bool fits(uint64_t flags, const Spec& spec) const;
   // Sends the child where its Plan is (in arena()); the id maps are written already.
   // False if the child is gone (then discarded).
   bool send_plan(const Plan& plan);

@@ -151,7 +151,8 @@ void prestarted_main(int channel_fd, const ChildCaps& caps, const PlanArena& are
   if (!got && !recv_message(channel_fd, m)) ::_exit(kExitSbxFailure);
   if (m.type != MsgType::PlanReady) ::_exit(kExitSbxFailure);
   SBX_TRACE_POINT("child: plan received");
-  if (m.offset > arena.size() - sizeof(Plan)) fail("receive the plan", "not in the shared mapping", EPROTO);
+  if (m.offset > arena.size() - sizeof(Plan) || m.offset % alignof(Plan) != 0)
+    fail("receive the plan", "not in the shared mapping", EPROTO);
   const void* where = static_cast<const char*>(arena.base()) + m.offset;
   // sbx kept this process off its own CPU while it parsed (launch/prestart.cpp); that
   // is over, and the workload gets the CPUs sbx was started with.
