@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli_help.hpp"
 #include "harness.hpp"
 
 namespace sbx::test {
@@ -22,43 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
 
-// Subcommands as `sbx --help` lists them.
-std::vector<std::string> help_commands() {
-  Result r = sbx({"--help"});
-  std::vector<std::string> out;
-  bool in = false;
-  for (const auto& l : lines(r.out)) {
-    if (l.rfind("Subcommands:", 0) == 0) {
-      in = true;
-      continue;
-    }
-    if (in && l.empty()) break;
-    std::smatch m;
-    if (in && std::regex_search(l, m, std::regex("^  ([a-z][a-z0-9-]*)"))) out.push_back(m[1]);
-  }
-  return out;
-}
 
-// Every option name ("-v", "--verbose") `sbx help CMD` shows.
-std::vector<std::string> help_options(const std::string& cmd) {
-  Result r = cmd.empty() ? sbx({"--help"}) : sbx({"help", cmd});
-  std::vector<std::string> out;
-  for (const auto& l : lines(r.out)) {
-    std::smatch m;
-    if (std::regex_search(l, m, std::regex("^ +(-[A-Za-z])?,?(--[A-Za-z0-9][A-Za-z0-9-]*)"))) {
-      if (m[1].matched) out.push_back(m[1]);
-      out.push_back(m[2]);
-    }
-  }
-  return out;
-}
 
 struct Shells {
   std::string dir;  // scripts, a project with a.toml, b.txt and sub/

@@ -10,14 +10,9 @@
 #include <cstdlib>
 
 #include "harness.hpp"
+#include "probe.hpp"
 
 namespace sbx::test {
-
-namespace probe {
-std::string value(const std::string& out, const std::string& key);
-Result run_in_sandbox(const std::string& dir, const std::string& name, const std::vector<std::string>& run_args,
-                      const std::vector<std::string>& probe_args, RunOptions opts);
-}  // namespace probe
 
 namespace {
 

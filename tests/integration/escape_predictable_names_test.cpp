@@ -13,36 +13,15 @@
 
 #include <set>
 
+#include "fault.hpp"
 #include "harness.hpp"
 
 namespace sbx::test {
 namespace {
 
-// Entries of `dir` owned by the test user, one level deep (two for $HOME), except the
-// harness's own scratch directories. Other users' files (a shared machine, other
-// builds) are not ours to judge.
-void snapshot(const std::string& dir, int depth, std::set<std::string>& out) {
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return;
-  while (auto* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n == "." || n == ".." || n.rfind("sbx-test-", 0) == 0) continue;
-    std::string p = dir + "/" + n;
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) continue;
-    if (st.st_uid == test_uid()) out.insert(p);
-    if (depth > 1 && S_ISDIR(st.st_mode)) snapshot(p, depth - 1, out);
-  }
-  ::closedir(d);
-}
-
-std::set<std::string> host_state(const std::string& home) {
-  std::set<std::string> s;
-  for (const char* d : {"/tmp", "/var/tmp", "/dev/shm"}) snapshot(d, 1, s);
-  snapshot("/run/user/" + std::to_string(test_uid()), 2, s);
-  snapshot(home, 3, s);
-  return s;
-}
+// What a run could leave on the host: the test user's entries in /tmp, /var/tmp,
+// /dev/shm, the runtime directory and $HOME (fault.hpp, shared with the Fault* tests).
+std::set<std::string> host_files(const std::string& home) { return fault::host_state(home).files; }
 
 TEST(EscapePredictableNames, NothingIsCreatedOnTheHost) {
   std::string home = make_temp_dir("home");
@@ -51,7 +30,7 @@ TEST(EscapePredictableNames, NothingIsCreatedOnTheHost) {
   RunOptions o;
   o.cwd = dir;
   o.env = {"HOME=" + home, "XDG_RUNTIME_DIR=/run/user/" + std::to_string(test_uid())};
-  std::set<std::string> before = host_state(home);
+  std::set<std::string> before = host_files(home);
   EXPECT_EQ(sbx_sh("echo hi > /tmp/x; echo hi > $HOME/y; echo hi > /dev/shm/z", {}, o).status, 0);
   EXPECT_EQ(sbx({"run", "--", "/no/such/command"}, o).status, 127);
   EXPECT_EQ(sbx_sh("true", {dir + "/bad.toml"}, o).status, 125);
@@ -59,7 +38,7 @@ TEST(EscapePredictableNames, NothingIsCreatedOnTheHost) {
   EXPECT_EQ(sbx_sh("sleep 10", {"--timeout", "200ms"}, o).status, 124);
   EXPECT_EQ(sbx({"check"}, o).status, 0);
   EXPECT_EQ(sbx({"export", "--", "true"}, o).status, 0);
-  std::set<std::string> after = host_state(home);
+  std::set<std::string> after = host_files(home);
   EXPECT_EQ(after, before);
 }
 
@@ -80,8 +59,9 @@ TEST(EscapePredictableNames, PreCreatedSymlinksAtFixedNamesChangeNothing) {
   NameLock lock;
   std::string victim = make_temp_dir("victim");
   std::string home = make_temp_dir("home");
-  // What a hostile local user would plant: symlinks at the names sbx uses while it
-  // builds the root (in its own mount namespace), and at the usual per-user places.
+  // What a hostile local user would plant: symlinks at names a launcher might use while
+  // it builds the root (sbx once used newroot/ and oldroot/ under /tmp, in its own mount
+  // namespace; it now uses none), and at the usual per-user places.
   std::vector<std::string> planted;
   std::string uid = std::to_string(test_uid());
   for (const std::string base : {"/tmp", "/var/tmp", "/dev/shm"})

@@ -9,13 +9,9 @@
 #include <filesystem>
 
 #include "harness.hpp"
+#include "probe.hpp"
 
 namespace sbx::test {
-
-namespace probe {
-std::string install(const std::string& dir);
-std::string value(const std::string& out, const std::string& key);
-}  // namespace probe
 
 namespace {
 

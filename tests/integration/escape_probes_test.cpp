@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "probe.hpp"
 
 namespace sbx::test {
 

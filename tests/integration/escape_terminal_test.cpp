@@ -18,14 +18,9 @@
 #include <fstream>
 
 #include "harness.hpp"
+#include "probe.hpp"
 
 namespace sbx::test {
-
-namespace probe {
-std::string install(const std::string& dir);
-std::string value(const std::string& out, const std::string& key);
-std::string write_unfiltered_profile(const std::string& dir);
-}  // namespace probe
 
 namespace {
 

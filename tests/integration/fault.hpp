@@ -18,7 +18,6 @@ void become_subreaper();
 struct HostState {
   std::string mountinfo;
   std::set<std::string> files;
-  bool operator==(const HostState&) const = default;
 };
 HostState host_state(const std::string& home);
 std::string describe(const HostState& before, const HostState& after);

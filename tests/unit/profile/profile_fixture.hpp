@@ -19,7 +19,8 @@ namespace sbx::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sbx-unit-XXXXXX").string();
+    // sbx-test-*: what the integration tests' leftover checks know to be a test's own.
+    std::string tmpl = (std::filesystem::temp_directory_path() / "sbx-test-unit-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     path_ = tmpl;
   }

@@ -99,15 +99,12 @@ TEST(Variables, FromProcessHasEveryVariable) {
 }
 
 TEST(Variables, PasswdEntryReadsTheFileWithoutNss) {
-  char path[] = "/tmp/sbx-test-passwd.XXXXXX";
-  int fd = ::mkstemp(path);
-  ASSERT_GE(fd, 0);
-  std::string text = "root:x:0:0:root:/root:/bin/bash\n"
-                     "# a comment line is not an entry\n"
-                     "dev:x:1000:1000:A Developer,,,:/home/dev:/bin/zsh\n"
-                     "dup:x:1000:1000::/home/dup:/bin/sh\n";
-  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-  ::close(fd);
+  testing::TempDir dir;
+  std::string file = dir.write("passwd", "root:x:0:0:root:/root:/bin/bash\n"
+                                         "# a comment line is not an entry\n"
+                                         "dev:x:1000:1000:A Developer,,,:/home/dev:/bin/zsh\n"
+                                         "dup:x:1000:1000::/home/dup:/bin/sh\n");
+  const char* path = file.c_str();
   auto dev = passwd_entry(1000, path);
   ASSERT_TRUE(dev);
   EXPECT_EQ(dev->name, "dev");  // the first entry wins, as getpwuid() does
@@ -115,7 +112,6 @@ TEST(Variables, PasswdEntryReadsTheFileWithoutNss) {
   EXPECT_EQ(passwd_entry(0, path)->home, "/root");
   EXPECT_FALSE(passwd_entry(4242, path));
   EXPECT_FALSE(passwd_entry(0, "/nonexistent/passwd"));
-  ::unlink(path);
 }
 
 TEST(Variables, FromProcessTakesUserFromPasswdAndHomeFromTheEnvironment) {

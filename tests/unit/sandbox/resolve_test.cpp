@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <string>
 
+#include "../profile/profile_fixture.hpp"
+
 namespace sbx::child {
 namespace {
 
@@ -23,16 +25,10 @@ namespace fs = std::filesystem;
 class Resolve : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sbx-test-resolve.XXXXXX";  // sbx-test-*: not a leftover (tests/integration/fault.hpp)
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
     root_fd_ = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     ASSERT_GE(root_fd_, 0);
   }
-  void TearDown() override {
-    ::close(root_fd_);
-    fs::remove_all(root_);
-  }
+  void TearDown() override { ::close(root_fd_); }
   // Where an fd points, relative to the root ("/a/b"), or "" for outside it.
   std::string where(int fd) const {
     char link[64], target[PATH_MAX];
@@ -45,7 +41,8 @@ class Resolve : public ::testing::Test {
     if (t.rfind(root_ + "/", 0) != 0) return "";
     return t.substr(root_.size());
   }
-  std::string root_;
+  testing::TempDir dir_;
+  std::string root_ = std::filesystem::canonical(dir_.path()).string();
   int root_fd_ = -1;
 };
 

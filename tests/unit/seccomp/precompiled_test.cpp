@@ -12,20 +12,32 @@
 #include "profile/source.hpp"
 #include "spec/from_profile.hpp"
 #include "spec/oci_json.hpp"
+#include "../profile/profile_fixture.hpp"
 
 namespace sbx {
 
 namespace {
 
-Spec shipped(const std::string& name) {
+// The Spec of a profile, as `sbx run` builds it with the prebuilt-[seccomp] shortcut
+// (profile/loader.hpp, LoadOptions) or without; `from` gets the built-in it took.
+Spec build(const ProfileSource& src, bool shortcut, std::string* from = nullptr) {
   Variables vars;
   vars.values = {{"PWD", "/p"}, {"HOME", "/h"}, {"USER", "u"}, {"UID", "1000"}, {"GID", "1000"}};
   vars.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  LoadedProfile lp = load_profile(*builtin_profile(name), vars);
+  LoadOptions opts;
+  if (shortcut) opts.prebuilt_seccomp = [](const std::string& b) { return has_prebuilt_seccomp(b); };
+  LoadedProfile lp = load_profile(src, vars, {}, opts);
   BuildContext ctx;
   ctx.caller_uid = ctx.caller_gid = 1000;
   ctx.args = {"true"};
-  return build_spec(lp.table, ctx);
+  Spec spec = build_spec(lp.table, ctx);
+  if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
+  if (from) *from = lp.seccomp_from_builtin;
+  return spec;
+}
+
+Spec shipped(const std::string& name, bool shortcut = false, std::string* from = nullptr) {
+  return build(*builtin_profile(name), shortcut, from);
 }
 
 bool same(const std::vector<struct sock_filter>& a, const std::vector<struct sock_filter>& b) {
@@ -95,30 +107,6 @@ TEST(Precompiled, KeysTellApartWhatConcatenationWouldNot) {
 // profile on top of one; and it must stay out of the way when the user sets seccomp.
 namespace {
 
-Spec resolve_with(const std::string& ref, bool shortcut, std::string* from = nullptr) {
-  Variables vars;
-  vars.values = {{"PWD", "/p"}, {"HOME", "/h"}, {"USER", "u"}, {"UID", "1000"}, {"GID", "1000"}};
-  vars.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  LoadOptions opts;
-  if (shortcut) opts.prebuilt_seccomp = [](const std::string& b) { return has_prebuilt_seccomp(b); };
-  LoadedProfile lp = load_profile(ref, vars, {}, opts);
-  BuildContext ctx;
-  ctx.caller_uid = ctx.caller_gid = 1000;
-  ctx.args = {"true"};
-  Spec spec = build_spec(lp.table, ctx);
-  if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
-  if (from) *from = lp.seccomp_from_builtin;
-  return spec;
-}
-
-std::string temp_profile(const std::string& text) {
-  char path[] = "/tmp/sbx-test-prebuilt.XXXXXX.toml";
-  int fd = ::mkstemps(path, 5);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-  ::close(fd);
-  return path;
-}
 
 }  // namespace
 
@@ -127,29 +115,30 @@ TEST(PrebuiltSeccomp, EveryShippedProfileHasOneAndTheShortcutChangesNothing) {
   for (const auto& p : embedded_profiles()) {
     std::string name(p.name), from;
     ASSERT_TRUE(has_prebuilt_seccomp(name)) << name;
-    Spec fast = resolve_with(name, true, &from);
+    Spec fast = shipped(name, true, &from);
     EXPECT_EQ(from, name);
-    EXPECT_EQ(to_oci_json(fast), to_oci_json(resolve_with(name, false))) << name;
+    EXPECT_EQ(to_oci_json(fast), to_oci_json(shipped(name))) << name;
   }
   use_prebuilt_seccomp({});
 }
 
 TEST(PrebuiltSeccomp, AUserProfileWithoutSeccompTakesItsBasesSection) {
   use_prebuilt_seccomp(prebuilt_seccomp_table());
-  std::string path = temp_profile("extends = 'npm'\n[filesystem]\nro = ['?/srv/sbx-test']\n");
+  testing::TempDir dir;
+  std::string path = dir.write("user.toml", "extends = 'npm'\n[filesystem]\nro = ['?/srv/sbx-test']\n");
   std::string from;
-  Spec fast = resolve_with(path, true, &from);
+  Spec fast = build(find_profile(path), true, &from);
   EXPECT_EQ(from, "npm");
-  EXPECT_EQ(to_oci_json(fast), to_oci_json(resolve_with(path, false)));
-  ::unlink(path.c_str());
+  EXPECT_EQ(to_oci_json(fast), to_oci_json(build(find_profile(path), false)));
   use_prebuilt_seccomp({});
 }
 
 TEST(PrebuiltSeccomp, AUserProfileThatSetsSeccompIsParsedInFull) {
   use_prebuilt_seccomp(prebuilt_seccomp_table());
-  std::string path = temp_profile("extends = 'default'\n[seccomp]\ndeny = ['uname']\n");
+  testing::TempDir dir;
+  std::string path = dir.write("user.toml", "extends = 'default'\n[seccomp]\ndeny = ['uname']\n");
   std::string from;
-  Spec fast = resolve_with(path, true, &from);
+  Spec fast = build(find_profile(path), true, &from);
   EXPECT_EQ(from, "");
   ASSERT_TRUE(fast.linux.seccomp);
   bool has_uname = false, has_mount = false;
@@ -160,8 +149,7 @@ TEST(PrebuiltSeccomp, AUserProfileThatSetsSeccompIsParsedInFull) {
     }
   EXPECT_TRUE(has_uname);
   EXPECT_TRUE(has_mount) << "the base's rules are kept";
-  EXPECT_EQ(to_oci_json(fast), to_oci_json(resolve_with(path, false)));
-  ::unlink(path.c_str());
+  EXPECT_EQ(to_oci_json(fast), to_oci_json(build(find_profile(path), false)));
   use_prebuilt_seccomp({});
 }
 
