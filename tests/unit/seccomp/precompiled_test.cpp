@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -150,6 +151,30 @@ TEST(PrebuiltSeccomp, AUserProfileThatSetsSeccompIsParsedInFull) {
   EXPECT_TRUE(has_uname);
   EXPECT_TRUE(has_mount) << "the base's rules are kept";
   EXPECT_EQ(to_oci_json(fast), to_oci_json(build(find_profile(path), false)));
+  use_prebuilt_seccomp({});
+}
+
+// `sbx run --seccomp-log` puts [seccomp] log = true among the command-line overrides:
+// the section must then be parsed, or the flag would be lost.
+TEST(PrebuiltSeccomp, ACommandLineSeccompOptionIsParsedInFull) {
+  use_prebuilt_seccomp(prebuilt_seccomp_table());
+  Variables vars;
+  vars.values = {{"PWD", "/p"}, {"HOME", "/h"}, {"USER", "u"}, {"UID", "1000"}, {"GID", "1000"}};
+  vars.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  LoadOptions opts;
+  opts.prebuilt_seccomp = [](const std::string& b) { return has_prebuilt_seccomp(b); };
+  toml::table overrides{{"seccomp", toml::table{{"log", true}}}};
+  LoadedProfile lp = load_profile(*builtin_profile("default"), vars, std::move(overrides), opts);
+  EXPECT_EQ(lp.seccomp_from_builtin, "");
+  BuildContext ctx;
+  ctx.caller_uid = ctx.caller_gid = 1000;
+  ctx.args = {"true"};
+  Spec spec = build_spec(lp.table, ctx);
+  ASSERT_TRUE(spec.linux.seccomp);
+  const auto& flags = spec.linux.seccomp->flags;
+  EXPECT_NE(std::find(flags.begin(), flags.end(), "SECCOMP_FILTER_FLAG_LOG"), flags.end());
+  EXPECT_EQ(spec.linux.seccomp->syscalls.size(), shipped("default").linux.seccomp->syscalls.size())
+      << "the built-in rules are still there";
   use_prebuilt_seccomp({});
 }
 
