@@ -10,7 +10,7 @@ namespace {
 
 void require_toolchain() {
   for (const char* tool : {"/usr/bin/make", "/usr/bin/cc"})
-    ASSERT_TRUE(is_executable(tool)) << tool << " is missing: install tests/ecosystem-packages.txt";
+    ASSERT_TRUE(is_executable(tool)) << tool << " is missing: run tools/install-deps.sh test";
 }
 
 }  // namespace

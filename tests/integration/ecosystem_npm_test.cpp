@@ -12,7 +12,7 @@ namespace sbx::test {
 
 TEST(EcosystemNpm, NpmCiInstallsIntoTheProjectAndWritesNothingOutsideIt) {
   for (const char* tool : {"/usr/bin/node", "/usr/bin/npm"})
-    ASSERT_TRUE(is_executable(tool)) << tool << " is missing: install tests/ecosystem-packages.txt";
+    ASSERT_TRUE(is_executable(tool)) << tool << " is missing: run tools/install-deps.sh test";
   std::string project = make_temp_dir(), home = make_home_with_secrets();
   std::string outside = make_temp_dir("outside") + "/written-by-postinstall";
   copy_fixture("npm-project", project);

@@ -10,12 +10,12 @@
 namespace sbx::test {
 
 TEST(EcosystemPip, InstallsALocalPackageIntoAProjectVenvOffline) {
-  ASSERT_TRUE(is_executable("/usr/bin/python3")) << "install tests/ecosystem-packages.txt";
+  ASSERT_TRUE(is_executable("/usr/bin/python3")) << "run tools/install-deps.sh test";
   // setuptools needs `wheel` to build; Debian ships it as a wheel (python3-wheel-whl).
   bool wheelhouse = false;
   for (const auto& e : std::filesystem::directory_iterator("/usr/share/python-wheels", std::filesystem::directory_options::skip_permission_denied))
     wheelhouse |= e.path().filename().string().rfind("wheel-", 0) == 0;
-  ASSERT_TRUE(wheelhouse) << "no /usr/share/python-wheels/wheel-*.whl: install tests/ecosystem-packages.txt";
+  ASSERT_TRUE(wheelhouse) << "no /usr/share/python-wheels/wheel-*.whl: run tools/install-deps.sh test";
 
   std::string project = make_temp_dir(), home = make_home_with_secrets();
   copy_fixture("python-package", project + "/greeting");

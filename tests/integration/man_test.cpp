@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -285,14 +286,25 @@ TEST(Readme, QuickStartIsExactlyTheTwoAgreedCommands) {
   ASSERT_EQ(blocks.size(), 2u) << quick;
   EXPECT_EQ(blocks[0].first, "sh");
   EXPECT_EQ(blocks[0].second,
-            "s=$(command -v sudo); $s apt-get update && $s apt-get install -y --no-install-recommends ca-certificates "
-            "g++ cmake make "
-            "pkg-config libcli11-dev libtomlplusplus-dev libseccomp-dev libcap-dev nlohmann-json3-dev libgtest-dev && "
-            "cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j\"$(nproc)\" && ./build/sbx run -- "
+            "s=$(command -v sudo); $s tools/install-deps.sh build && cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && "
+            "cmake --build build -j\"$(nproc)\" --target sbx && ./build/sbx run -- "
             "sh -c 'echo \"hello from $(hostname) as $(id -un) in $PWD\"; ls /'");
   EXPECT_EQ(blocks[1].first, "sh");
-  EXPECT_EQ(blocks[1].second, "tests/run-all.sh");
+  EXPECT_EQ(blocks[1].second, "s=$(command -v sudo); $s tools/install-deps.sh test && tests/run-all.sh");
   EXPECT_TRUE(fs::exists(kSource + "/tests/run-all.sh"));
+  EXPECT_TRUE(fs::exists(kSource + "/tools/install-deps.sh"));
+}
+
+// CI runs the README's test command as written there, so that what a user runs on a fresh
+// machine is what CI proves; and every package list the installer reads exists.
+TEST(Readme, CiRunsTheQuickStartTestCommand) {
+  auto blocks = fences(md_section(source("README.md"), "Quick start"));
+  ASSERT_EQ(blocks.size(), 2u);
+  auto ci = lines(source(".ci/run"));
+  EXPECT_NE(std::find(ci.begin(), ci.end(), blocks[1].second), ci.end())
+      << ".ci/run does not run the README's test command: " << blocks[1].second;
+  for (const char* list : {"build", "test", "ecosystem"})
+    EXPECT_TRUE(fs::exists(kSource + "/tools/packages/" + list + ".txt")) << list;
 }
 
 TEST(Readme, ListsEveryCommandAndShippedProfile) {
@@ -314,9 +326,15 @@ TEST(Readme, ExampleCommandsUseOptionsThatExist) {
     for (auto line : lines(text)) {
       line = line.substr(0, line.find(" #"));  // comments
       if (line.find_first_not_of(' ') != std::string::npos && line[line.find_first_not_of(' ')] == '#') continue;
+      // The first "sbx " that starts a command: after a space, '/' or '$', and followed by a
+      // word or an option (not `--target sbx && ...`).
+      auto starts_command = [&](std::size_t at) {
+        if (at > 0 && line[at - 1] != ' ' && line[at - 1] != '/' && line[at - 1] != '$') return false;
+        return at + 4 < line.size() && (std::isalpha(static_cast<unsigned char>(line[at + 4])) || line[at + 4] == '-');
+      };
       auto at = line.find("sbx ");
-      if (at == std::string::npos || (at > 0 && line[at - 1] != ' ' && line[at - 1] != '/' && line[at - 1] != '$'))
-        continue;
+      while (at != std::string::npos && !starts_command(at)) at = line.find("sbx ", at + 1);
+      if (at == std::string::npos) continue;
       std::istringstream words(line.substr(at + 4));
       std::string cmd, w;
       words >> cmd;
