@@ -67,13 +67,16 @@ size_t depth(const std::string& path) {
   return path == "/" ? 0 : static_cast<size_t>(std::count(path.begin(), path.end(), '/'));
 }
 
-// Runs f, re-throwing its sbx::Error with the node's position and the key.
+// Runs f, re-throwing its sbx::Error with the node's position and the key; or, when
+// the reader collects errors, recording it and going on with an empty value.
 template <typename F>
 auto at(const TableReader& r, const toml::node& n, const std::string& key, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const Error& e) {
-    r.fail(n, r.key_path(key) + ": " + e.what());
+    if (!r.errors()) r.fail(n, r.key_path(key) + ": " + e.what());
+    r.errors()->add(located(n.source(), r.key_path(key) + ": " + e.what()));
+    return decltype(f()){};
   }
 }
 
@@ -162,6 +165,7 @@ const char* limit_syntax(LimitUnit u) {
 struct Builder {
   const BuildContext& ctx;
   Spec spec;
+  ErrorList errors;  // all of the profile's, reported together
   // destination -> who declared it ("at file:line:col", or a built-in mount) and in
   // which file, for duplicate detection across mounts and symlinks.
   struct Claim {
@@ -409,7 +413,7 @@ struct Builder {
 
   void filesystem(const toml::table* t) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[filesystem]");
+    TableReader r(t ? *t : empty, "[filesystem]", &errors);
     // The built-in mounts claim their destinations first, so that a profile's own mount
     // there is the one reported.
     bool proc = r.boolean("proc").value_or(true);
@@ -457,7 +461,7 @@ struct Builder {
       if (!envn->is_table()) pr.fail_type(*envn, "env", "a table like { clear = true, keep = [\"PATH\"] }");
       et = envn->as_table();
     }
-    TableReader r(*et, "[process.env]");
+    TableReader r(*et, "[process.env]", &errors);
     bool clear = r.boolean("clear").value_or(true);
     auto keep = r.strings("keep");
     for (const auto& k : keep)
@@ -504,7 +508,7 @@ struct Builder {
 
   void process(const toml::table* t) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[process]");
+    TableReader r(t ? *t : empty, "[process]", &errors);
     spec.process.args = ctx.args;
     spec.process.uid = static_cast<uint32_t>(r.integer("uid", 0, 0xfffffffe).value_or(ctx.caller_uid));
     spec.process.gid = static_cast<uint32_t>(r.integer("gid", 0, 0xfffffffe).value_or(ctx.caller_gid));
@@ -520,11 +524,20 @@ struct Builder {
       if (v < 0 || v > 0777) r.fail(*um, "[process] umask must be an octal mode like \"022\" or 0o022");
       spec.process.umask = static_cast<uint32_t>(v);
     }
-    if (auto to = r.string("timeout")) {
-      auto d = parse_duration(*to);
-      if (!d || d->count() == 0)
-        r.fail(*r.get("timeout"), "[process] timeout: invalid duration \"" + *to + "\" (like \"90s\", \"30m\", \"1h30m\")");
-      spec.sbx.timeout = *d;
+    if (const toml::node* to = r.get("timeout")) {
+      // A bare number is seconds (sbx-profile(5)); a string is a duration.
+      if (auto* i = to->as_integer()) {
+        if (i->get() <= 0 || i->get() > 100LL * 365 * 24 * 3600)
+          r.fail(*to, "[process] timeout must be a positive number of seconds, not " + std::to_string(i->get()));
+        spec.sbx.timeout = std::chrono::seconds(i->get());
+      } else if (auto* s = to->as_string()) {
+        auto d = parse_duration(s->get());
+        if (!d || d->count() == 0)
+          r.fail(*to, "[process] timeout: invalid duration \"" + s->get() + "\" (like \"90s\", \"30m\", \"1h30m\", or 45 for seconds)");
+        spec.sbx.timeout = *d;
+      } else {
+        r.fail_type(*to, "timeout", "a number of seconds or a duration like \"90s\"");
+      }
     }
     if (const toml::array* fds = r.array("keep_fds")) {
       for (const auto& f : *fds) {
@@ -539,7 +552,7 @@ struct Builder {
 
   void namespaces(const toml::table* t, const toml::table* net) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[namespaces]");
+    TableReader r(t ? *t : empty, "[namespaces]", &errors);
     for (const char* required : {"user", "mount"}) {
       if (auto v = r.boolean(required); v && !*v)
         r.fail(*r.get(required), std::string("[namespaces] ") + required +
@@ -569,7 +582,7 @@ struct Builder {
     }
     r.finish();
 
-    TableReader nr(net ? *net : empty, "[network]");
+    TableReader nr(net ? *net : empty, "[network]", &errors);
     std::string mode = nr.string("mode").value_or("none");
     if (mode == "none") {
       spec.linux.namespaces.push_back({"network"});
@@ -597,7 +610,7 @@ struct Builder {
 
   void capabilities(const toml::table* t) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[capabilities]");
+    TableReader r(t ? *t : empty, "[capabilities]", &errors);
     std::vector<std::string> caps;
     for (const auto& e : r.strings("add")) {
       auto c = normalize_capability(e.value);
@@ -666,12 +679,17 @@ struct Builder {
       const toml::key& k = *kp;
       std::string key(k.str());
       auto canon = normalize_rlimit(key);
-      if (!canon)
-        throw Error(located(k.source(), "unknown key '" + key + "' in [limits]" + did_you_mean(key, rlimit_short_names())));
+      if (!canon) {
+        bool memory = key == "memory" || key == "mem" || key == "ram" || key == "memory_max";
+        throw Error(located(k.source(), "unknown key '" + key + "' in [limits]" +
+                                            (memory ? std::string("; there is no memory limit as such: 'as' caps the "
+                                                                  "address space (virtual memory), as = \"4G\"")
+                                                    : did_you_mean(key, rlimit_short_names()))));
+      }
       if (auto [it, fresh] = seen.emplace(*canon, key); !fresh)
         throw Error(located(k.source(), "[limits] '" + key + "' and '" + it->second + "' set the same limit (" + *canon + ")"));
     }
-    TableReader r(*t, "[limits]");
+    TableReader r(*t, "[limits]", &errors);
     for (auto&& [k, v] : *t) {
       std::string key(k.str());
       std::string canon = *normalize_rlimit(key);
@@ -697,21 +715,34 @@ struct Builder {
 
 }  // namespace
 
-Spec build_spec(const toml::table& profile, const BuildContext& ctx) {
-  Builder b{ctx, {}, {}, nullptr};
-  TableReader top(profile, "the top level");
-  if (auto d = top.string("description")) {
-    if (has_control_chars(*d)) top.fail(*top.get("description"), "'description' must be one line of text without control characters");
-    b.spec.sbx.description = *d;
-  }
+Spec build_spec(const toml::table& profile, const BuildContext& ctx, const ErrorList* pending) {
+  Builder b{ctx, {}, {}, {}, nullptr};
+  if (pending) b.errors = *pending;
+  // Each section is read in full even after an error in another, so that a profile's
+  // errors are all reported at once.
+  auto section = [&b](auto&& read) {
+    try {
+      read();
+    } catch (const Error& e) {
+      b.errors.add(e);
+    }
+  };
+  TableReader top(profile, "the top level", &b.errors);
+  section([&] {
+    if (auto d = top.string("description")) {
+      if (has_control_chars(*d)) top.fail(*top.get("description"), "'description' must be one line of text without control characters");
+      b.spec.sbx.description = *d;
+    }
+  });
   b.spec.sbx.profile = ctx.profile_name;
-  b.process(top.table("process"));
-  b.namespaces(top.table("namespaces"), top.table("network"));
-  b.filesystem(top.table("filesystem"));
-  b.capabilities(top.table("capabilities"));
-  b.limits(top.table("limits"));
-  b.seccomp(top.table("seccomp"));
+  section([&] { b.process(top.table("process")); });
+  section([&] { b.namespaces(top.table("namespaces"), top.table("network")); });
+  section([&] { b.filesystem(top.table("filesystem")); });
+  section([&] { b.capabilities(top.table("capabilities")); });
+  section([&] { b.limits(top.table("limits")); });
+  section([&] { b.seccomp(top.table("seccomp")); });
   top.finish();
+  b.errors.throw_if_any();
   return std::move(b.spec);
 }
 
