@@ -11,6 +11,7 @@
 
 #include "cli/check_output.hpp"
 #include "cli/overrides.hpp"
+#include "launch/cache_dir.hpp"
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
 #include "seccomp/audit.hpp"
@@ -72,6 +73,7 @@ int cmd_run(const RunOptions& o, std::unique_ptr<Prestart> pre) {
   if (!pre) pre = Prestart::begin();
   Spec spec = resolve(o.profile, o.overrides, o.command, /*for_run=*/true);
   if (!o.audit.empty()) apply_audit(spec, o.audit);
+  if (!spec.sbx.cache_dir.empty()) ensure_cache_dir(std::filesystem::current_path().string(), spec.sbx.cache_dir);
   LaunchOptions lo;
   lo.verbose = o.verbose;
   lo.json_status = o.json_status;

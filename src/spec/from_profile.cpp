@@ -447,10 +447,47 @@ struct Builder {
     }
     spec.linux.readonly_paths = oci_default_readonly_paths();
     spec.root.readonly = r.boolean("root_readonly").value_or(true);
+    if (auto c = r.string("cache"); c && !c->empty()) {
+      spec.sbx.cache_dir = at(r, *r.get("cache"), "cache", [&] {
+        std::string p = normalize_sandbox_path(*c);
+        if (!ctx.cwd.empty() && !strictly_below(p, ctx.cwd))
+          throw Error("\"" + p + "\" is not inside the project (" + ctx.cwd + "): sbx makes the cache directory there");
+        return p;
+      });
+    }
     r.finish();
     // Parents before children: a tmpfs on $HOME must not hide a project bound below it.
     std::stable_sort(spec.mounts.begin(), spec.mounts.end(),
                      [](const Mount& a, const Mount& b) { return depth(a.destination) < depth(b.destination); });
+    protect_project_parents();
+  }
+
+  static bool strictly_below(const std::string& path, const std::string& dir) {
+    return dir == "/" ? path.size() > 1 : path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+  }
+
+  // The directories leading to the project (the bind of the current directory), when
+  // they are in a writable tmpfs ($HOME, /tmp): read-only, so that `cmake -B ../build`
+  // or a ../pkg.deb fails with EROFS at once instead of writing to a tmpfs that is gone
+  // at exit. The tmpfs itself stays writable (~/.npm, ~/.cache): a project directly in
+  // it ($HOME/proj) has no such directory, and ../x lands in the throwaway tmpfs.
+  void protect_project_parents() {
+    if (ctx.cwd.empty() || ctx.cwd == "/") return;
+    auto is_project = [&](const Mount& m) { return m.is_bind() && m.destination == ctx.cwd; };
+    if (std::none_of(spec.mounts.begin(), spec.mounts.end(), is_project)) return;
+    const Mount* below = nullptr;  // the deepest mount the project is below
+    for (const auto& m : spec.mounts)
+      if (strictly_below(ctx.cwd, m.destination) && (!below || depth(m.destination) >= depth(below->destination)))
+        below = &m;
+    if (!below || below->type != "tmpfs" || below->has_option("ro")) return;
+    std::string rest = ctx.cwd.substr(below->destination == "/" ? 1 : below->destination.size() + 1);
+    auto slash = rest.find('/');
+    if (slash == std::string::npos) return;  // directly in the tmpfs
+    std::string top = (below->destination == "/" ? "" : below->destination) + "/" + rest.substr(0, slash);
+    // A mount of the profile's own there (a --tmpfs on ~/src) is left alone.
+    for (const auto& m : spec.mounts)
+      if (m.destination == top) return;
+    spec.sbx.readonly_dirs.push_back(top);
   }
 
   void environment(TableReader& pr) {

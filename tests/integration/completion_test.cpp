@@ -205,7 +205,7 @@ TEST(Completion, Bash) {
   EXPECT_EQ(s.bash("sbx export --network n"), as_set({"none"}));
   EXPECT_EQ(s.bash("sbx completion "), as_set({"bash", "zsh", "fish"}));
   EXPECT_EQ(s.bash("sbx help ex"), as_set({"export"}));
-  EXPECT_EQ(s.bash("sbx run --cwd "), as_set({"sub", "ci", "node_modules"}));
+  EXPECT_EQ(s.bash("sbx run --cwd "), as_set({"sub", "ci", "node_modules", ".git"}));
   EXPECT_HAS(s.bash("sbx run --json-status "), "b.txt");
   // PROFILE: names from `sbx profiles --names`, *.toml files, and only the directories
   // that hold *.toml files: not every directory of a project (node_modules/, .git/).
