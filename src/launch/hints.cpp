@@ -37,6 +37,13 @@ std::string userns_hint(int err) {
   return {};
 }
 
+std::string missing_bind_source(const Spec& spec, const std::string& source) {
+  auto it = spec.sbx.bind_origins.find(source);
+  if (it == spec.sbx.bind_origins.end()) return {};
+  return it->second + ": bind source " + source + " does not exist on the host; create it first (mkdir -p " + source +
+         ") or write \"?" + source + "\" to skip it when it is absent";
+}
+
 std::string kernel_hint() {
   struct utsname u {};
   ::uname(&u);

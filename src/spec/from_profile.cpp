@@ -250,6 +250,8 @@ struct Builder {
         m.options = {"rbind"};
         if (readonly) m.options.push_back("ro");
         m.options.insert(m.options.end(), {"nosuid", "nodev"});
+        std::string w = where(e.node->source());
+        spec.sbx.bind_origins.emplace(m.source, (w.empty() ? "" : w + ": ") + "[filesystem] " + key);
         add_mount(std::move(m), *e.node);
         return 0;
       });

@@ -35,7 +35,14 @@ std::tuple<std::string, long, long> position(const std::string& m) {
 Errors::Errors(std::vector<std::string> list) : Error(joined(list)), list_(std::move(list)) {}
 
 void ErrorList::add(const std::string& message) {
-  if (std::find(list_.begin(), list_.end(), message) == list_.end()) list_.push_back(message);
+  // One error per place: a value that failed once (an undefined variable) is not
+  // reported again by the checks that see it unexpanded.
+  auto [file, line, col] = position(message);
+  for (const auto& m : list_) {
+    if (m == message) return;
+    if (line > 0 && position(m) == std::tuple(file, line, col)) return;
+  }
+  list_.push_back(message);
 }
 
 void ErrorList::add(const Error& e) {
