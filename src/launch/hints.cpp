@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 
 namespace sbx {
@@ -40,8 +41,8 @@ std::string userns_hint(int err) {
 std::string missing_bind_source(const Spec& spec, const std::string& source) {
   auto it = spec.sbx.bind_origins.find(source);
   if (it == spec.sbx.bind_origins.end()) return {};
-  return it->second + ": bind source " + source + " does not exist on the host; create it first (mkdir -p " + source +
-         ") or write \"?" + source + "\" to skip it when it is absent";
+  return it->second + ": bind source " + source + ": " + std::strerror(ENOENT) + "; create it first (mkdir -p " +
+         source + ") or write \"?" + source + "\" to skip it when it is absent";
 }
 
 std::string kernel_hint() {

@@ -90,7 +90,7 @@ TEST(CliProfileMessages, AMissingBindSourceNamesItsLineAndTheWaysOut) {
   Result r = sbx({"run", "./p.toml", "--", "true"}, in(dir));
   EXPECT_EQ(r.status, 125);
   EXPECT_EQ(r.err,
-            "sbx: ./p.toml:3:7: [filesystem] rw: bind source /nonexistent/sbx-cache does not exist on the host; "
+            "sbx: ./p.toml:3:7: [filesystem] rw: bind source /nonexistent/sbx-cache: No such file or directory; "
             "create it first (mkdir -p /nonexistent/sbx-cache) or write \"?/nonexistent/sbx-cache\" to skip it when "
             "it is absent\n");
 }
