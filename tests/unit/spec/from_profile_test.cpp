@@ -592,3 +592,37 @@ TEST_F(FromProfile, MisplacedKeysSayWhereTheyBelong) {
 
 }  // namespace
 }  // namespace sbx
+
+namespace sbx {
+namespace {
+
+// The directories leading to the project in a private tmpfs are read-only: the topmost
+// one below the tmpfs; none when the project is directly in it, or not in a tmpfs.
+TEST_F(FromProfile, TheProjectsParentsInAPrivateTmpfsAreReadOnly) {
+  const std::string text = "[filesystem]\nrw = ['${PWD}']\ntmpfs = ['${HOME}', '/tmp:mode=1777']\n";
+  auto dirs = [&](const std::string& cwd) {
+    BuildContext ctx = testing::test_context();
+    ctx.cwd = cwd;
+    Variables v = testing::test_variables();
+    v.values["PWD"] = cwd;
+    std::string p = dir.write("parents.toml", text);
+    return build_spec(load_profile(p, v).table, ctx).sbx.readonly_dirs;
+  };
+  EXPECT_EQ(dirs("/home/u/src/proj"), (std::vector<std::string>{"/home/u/src"}));
+  EXPECT_EQ(dirs("/home/u/a/b/c/proj"), (std::vector<std::string>{"/home/u/a"}));
+  EXPECT_EQ(dirs("/tmp/build/proj"), (std::vector<std::string>{"/tmp/build"}));
+  EXPECT_TRUE(dirs("/home/u/proj").empty());  // directly in $HOME: it stays writable
+  EXPECT_TRUE(dirs("/srv/proj").empty());     // below the read-only root already
+}
+
+TEST_F(FromProfile, TheCacheDirectoryIsInsideTheProject) {
+  BuildContext ctx = test_context();
+  ctx.cwd = "/work/proj";
+  EXPECT_EQ(build("[filesystem]\ncache = '${PWD}/.cache'\n", ctx).sbx.cache_dir, "/work/proj/.cache");
+  EXPECT_EQ(err("[filesystem]\ncache = '/var/cache/x'\n", ctx),
+            "p.toml:2:9: [filesystem] cache: \"/var/cache/x\" is not inside the project (/work/proj): sbx makes the "
+            "cache directory there");
+}
+
+}  // namespace
+}  // namespace sbx
