@@ -17,6 +17,7 @@ namespace sbx::child {
 namespace {
 
 constexpr const char kScratch[] = ".sbx-hosts";  // in the new root, unlinked once bound
+constexpr off_t kMaxCopy = 1 << 20;
 
 bool write_all(int fd, const char* p, size_t n) {
   while (n > 0) {
@@ -62,6 +63,12 @@ void add_hostname_to_hosts(int newroot_fd, const Plan& plan) {
   if (!S_ISREG(tst.st_mode)) {
     ::close(target);
     verbose("/etc/hosts is not a file: the hostname is not added");
+    return;
+  }
+  // A huge hosts file (an ad-blocking list) is not copied on every start: kept as it is.
+  if (tst.st_size > kMaxCopy) {
+    ::close(target);
+    verbose("/etc/hosts is larger than %ld bytes: the hostname is not added", static_cast<long>(kMaxCopy));
     return;
   }
   int out = ::openat(newroot_fd, kScratch, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);

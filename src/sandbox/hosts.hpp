@@ -10,8 +10,8 @@
 namespace sbx::child {
 
 // plan.hosts_entry is the line to add; nothing is done when it is empty. A sandbox
-// without an /etc/hosts it could bind over (no /etc/hosts in a read-only /etc) keeps
-// what it has.
+// without an /etc/hosts it could bind over (no /etc/hosts in a read-only /etc), or with
+// one over 1 MiB (not copied on every start), keeps what it has.
 void add_hostname_to_hosts(int newroot_fd, const Plan& plan);
 
 }  // namespace sbx::child
