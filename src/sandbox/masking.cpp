@@ -11,7 +11,6 @@
 #include "sandbox/mounts.hpp"
 #include "sandbox/report.hpp"
 #include "sandbox/resolve.hpp"
-#include "util/syscalls.hpp"
 
 namespace sbx::child {
 
