@@ -10,7 +10,7 @@ _sbx_options() {
     case $1 in
         '') echo '-h --help -V --version' ;;
         'run') echo '-h --help --ro --rw --tmpfs --env --keep-env --network --timeout --cwd --hostname --seccomp-log -v --verbose --json-status --audit --bundle --' ;;
-        'check') echo '-h --help --json' ;;
+        'check') echo '-h --help --json --full' ;;
         'export') echo '-h --help --bundle --seccomp-json --ro --rw --tmpfs --env --keep-env --network --timeout --cwd --hostname --seccomp-log --' ;;
         'profiles') echo '-h --help --names' ;;
         'features') echo '-h --help' ;;
@@ -101,13 +101,17 @@ _sbx_dirs() {
     COMPREPLY+=($(compgen -d -- "$cur"))
 }
 
-# Profile names from `sbx profiles --names`, then *.toml files and directories.
+# Profile names from `sbx profiles --names`, then *.toml files, and the directories that
+# hold *.toml files (not node_modules/, .git/ and every other directory).
 _sbx_profiles() {
     local bin=${words[0]/#\~/$HOME}
     _sbx_words "$("$bin" profiles --names 2>/dev/null)"
-    local IFS=$'\n'
+    local IFS=$'\n' d
     compopt -o filenames 2>/dev/null
-    COMPREPLY+=($(compgen -f -X '!*.toml' -- "$cur") $(compgen -d -- "$cur"))
+    COMPREPLY+=($(compgen -f -X '!*.toml' -- "$cur"))
+    for d in $(compgen -d -- "$cur"); do
+        compgen -G "$d/*.toml" >/dev/null && COMPREPLY+=("$d")
+    done
 }
 
 # Completes what follows `--` as a command line of its own; $1 is its index in COMP_WORDS.

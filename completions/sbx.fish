@@ -20,7 +20,7 @@ end
 
 function __sbx_commands
     printf '%s\t%s\n' 'run' 'Run a command in a sandbox: sbx run [OPTIONS] [PROFILE] -- CMD [ARGS...]'
-    printf '%s\t%s\n' 'check' 'Validate profiles and print them fully resolved'
+    printf '%s\t%s\n' 'check' 'Validate profiles and print their settings'
     printf '%s\t%s\n' 'export' 'Print the OCI runtime-spec config.json: sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]'
     printf '%s\t%s\n' 'profiles' 'List available profiles and where they come from'
     printf '%s\t%s\n' 'features' 'Print what this sbx supports, as an OCI features document'
@@ -86,11 +86,19 @@ function __sbx_after_dashdash
     test "$p[3]" = command; and __sbx_takes_command $p[1]
 end
 
-# Profile names from `sbx profiles --names`, then *.toml files and directories.
+# Profile names from `sbx profiles --names`, then *.toml files, and the directories that
+# hold *.toml files (not node_modules/, .git/ and every other directory).
 function __sbx_profiles
     set -l bin (commandline -opc)[1]
     command $bin profiles --names 2>/dev/null | string replace -r '$' '\tprofile'
-    __fish_complete_path (commandline -ct) 'profile file' | string match -r -- '^[^\t]*(?:\.toml|/)\t.*$'
+    for c in (__fish_complete_path (commandline -ct) 'profile file')
+        set -l p (string split -m1 \t -- $c)[1]
+        if string match -q -- '*.toml' $p
+            echo $c
+        else if string match -q -- '*/' $p; and count $p*.toml >/dev/null
+            echo $c
+        end
+    end
 end
 
 # Completes what follows `--` as a command line of its own.
@@ -109,7 +117,7 @@ complete -c sbx -n __sbx_after_dashdash -x -a '(__sbx_command_line)'
 
 # sbx
 complete -c sbx -n '__sbx_at \'\'' -a 'run' -d 'Run a command in a sandbox: sbx run [OPTIONS] [PROFILE] -- CMD [ARGS...]'
-complete -c sbx -n '__sbx_at \'\'' -a 'check' -d 'Validate profiles and print them fully resolved'
+complete -c sbx -n '__sbx_at \'\'' -a 'check' -d 'Validate profiles and print their settings'
 complete -c sbx -n '__sbx_at \'\'' -a 'export' -d 'Print the OCI runtime-spec config.json: sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]'
 complete -c sbx -n '__sbx_at \'\'' -a 'profiles' -d 'List available profiles and where they come from'
 complete -c sbx -n '__sbx_at \'\'' -a 'features' -d 'Print what this sbx supports, as an OCI features document'
@@ -139,6 +147,7 @@ complete -c sbx -n '__sbx_positional run 0' -a '(__sbx_profiles)'
 # sbx check
 complete -c sbx -n '__sbx_at check' -s h -l help -d 'Print this help message and exit'
 complete -c sbx -n '__sbx_at check' -l json -d 'Print JSON for tools instead of TOML for people'
+complete -c sbx -n '__sbx_at check' -l full -d 'Print the whole resolved profile, inherited settings included, not only its own'
 complete -c sbx -n '__sbx_positional check 0 more' -a '(__sbx_profiles)'
 
 # sbx export

@@ -71,7 +71,7 @@ class Formatter : public CLI::Formatter {
   std::string make_usage(const CLI::App* app, std::string name) const override {
     static const std::map<std::string, std::string> forms = {
         {"run", "sbx run [OPTIONS] [PROFILE] -- CMD [ARGS...]\n       sbx run [OPTIONS] --bundle DIR [-- CMD [ARGS...]]"},
-        {"check", "sbx check [--json] [PROFILE...]"},
+        {"check", "sbx check [--json] [--full] [PROFILE...]"},
         {"export", "sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]\n       sbx export --seccomp-json [PROFILE]"},
         {"profiles", "sbx profiles [--names]"},
         {"features", "sbx features"},
@@ -116,10 +116,12 @@ std::unique_ptr<AppModel> make_app() {
                          "`--`, if any, replaces process.args")
       ->type_name("DIR");
 
-  m->check_cmd = app.add_subcommand("check", "Validate profiles and print them fully resolved");
+  m->check_cmd = app.add_subcommand("check", "Validate profiles and print their settings");
   m->check_cmd->add_option("profiles", m->check.profiles, "Profiles to check (default: the built-in default)")
       ->type_name("PROFILE");
   m->check_cmd->add_flag("--json", m->check.json, "Print JSON for tools instead of TOML for people");
+  m->check_cmd->add_flag("--full", m->check.full,
+                         "Print the whole resolved profile, inherited settings included, not only its own");
 
   m->export_cmd = app.add_subcommand(
       "export", "Print the OCI runtime-spec config.json: sbx export [OPTIONS] [PROFILE] -- CMD [ARGS...]");
@@ -278,6 +280,9 @@ int run_main(int argc, char** argv) {
       throw Error("no command '" + m.help_topic + "'" + did_you_mean(m.help_topic, subcommand_names(m.app)) +
                   "; commands: " + join(subcommand_names(m.app)));
     }
+  } catch (const Errors& e) {
+    for (const auto& m : e.list()) std::fprintf(stderr, "%s%s\n", error_prefix().c_str(), m.c_str());
+    return kExitSbxFailure;
   } catch (const Error& e) {
     std::fprintf(stderr, "%s%s\n", error_prefix().c_str(), e.what());
     return kExitSbxFailure;

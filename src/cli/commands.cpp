@@ -9,7 +9,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/check_output.hpp"
 #include "cli/overrides.hpp"
+#include "launch/cache_dir.hpp"
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
 #include "seccomp/audit.hpp"
@@ -19,6 +21,7 @@
 #include "spec/from_oci.hpp"
 #include "spec/from_profile.hpp"
 #include "spec/oci_json.hpp"
+#include "spec/unrooted.hpp"
 #include "util/error.hpp"
 #include "util/startup_trace.hpp"
 
@@ -31,6 +34,8 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
   Variables vars = Variables::from_process();
   SBX_TRACE_POINT("parent: variables");
   LoadOptions opts;
+  ErrorList errors;  // the profile's, all reported by build_spec
+  opts.errors = &errors;
   if (for_run) opts.prebuilt_seccomp = [](const std::string& builtin) { return has_prebuilt_seccomp(builtin); };
   LoadedProfile lp = load_profile(profile, vars, overrides_table(o), opts);
   SBX_TRACE_POINT("parent: profile loaded");
@@ -38,8 +43,10 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
   ctx.caller_user = vars.values["USER"];
   ctx.profile_name = profile.empty() ? "default" : profile;
   SBX_TRACE_POINT("parent: context");
-  Spec spec = build_spec(lp.table, ctx);
+  Spec spec = build_spec(lp.table, ctx, &errors);
   if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
+  if (!lp.unrooted.empty())
+    if (auto w = unrooted_warning(lp.unrooted, spec); !w.empty()) spec.sbx.warnings.push_back(std::move(w));
   SBX_TRACE_POINT("parent: spec built");
   for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
   return spec;
@@ -66,6 +73,7 @@ int cmd_run(const RunOptions& o, std::unique_ptr<Prestart> pre) {
   if (!pre) pre = Prestart::begin();
   Spec spec = resolve(o.profile, o.overrides, o.command, /*for_run=*/true);
   if (!o.audit.empty()) apply_audit(spec, o.audit);
+  if (!spec.sbx.cache_dir.empty()) ensure_cache_dir(std::filesystem::current_path().string(), spec.sbx.cache_dir);
   LaunchOptions lo;
   lo.verbose = o.verbose;
   lo.json_status = o.json_status;
@@ -79,11 +87,17 @@ int cmd_check(const CheckOptions& o) {
   nlohmann::json all = nlohmann::json::array();
   for (const auto& p : profiles) {
     Variables vars = Variables::from_process();
-    LoadedProfile lp = load_profile(p, vars);
+    ErrorList errors;
+    LoadOptions opts;
+    opts.errors = &errors;
+    LoadedProfile lp = load_profile(p, vars, {}, opts);
     BuildContext ctx = BuildContext::from_process({"true"});
     ctx.caller_user = vars.values["USER"];
     ctx.profile_name = p.empty() ? "default" : p;
-    Spec spec = build_spec(lp.table, ctx);
+    Spec spec = build_spec(lp.table, ctx, &errors);
+    if (!lp.unrooted.empty())
+      if (auto w = unrooted_warning(lp.unrooted, spec); !w.empty()) spec.sbx.warnings.push_back(std::move(w));
+    for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
     if (o.json) {
       std::ostringstream ss;
       ss << toml::json_formatter{lp.table};
@@ -99,8 +113,15 @@ int cmd_check(const CheckOptions& o) {
       for (size_t i = 0; i < lp.chain.size(); ++i) std::cout << (i ? " extends " : "") << lp.chain[i];
       std::cout << ")";
     }
-    std::cout << "\n# Fully resolved: `extends` merged, variables expanded.\n";
-    std::cout << lp.table << "\n";
+    std::cout << "\n";
+    const std::string& file = lp.chain.front();
+    std::string inherited = o.full ? std::string() : inherited_summary(lp.table, file);
+    if (inherited.empty()) {
+      std::cout << "# Fully resolved: `extends` merged, variables expanded.\n" << lp.table << "\n";
+    } else {
+      std::cout << "# Its own settings, variables expanded:\n" << own_settings(lp.table, file) << "\n";
+      std::cout << "# Inherited (entries): " << inherited << "; `sbx check --full` shows them\n";
+    }
     if (profiles.size() > 1) std::cout << "\n";
   }
   if (o.json) std::cout << all.dump(2) << "\n";
@@ -142,8 +163,8 @@ int cmd_profiles(bool names_only) {
       ProfileSource src = find_profile(p.name);
       toml::table t = parse_profile_text(src.text, src.display);
       desc = t["description"].value_or(std::string());
-    } catch (const std::exception&) {
-      desc = "(unreadable)";
+    } catch (const std::exception& e) {
+      desc = std::string("(error: ") + e.what() + ")";
     }
     std::printf("%-12s %s\n%-12s   from %s\n", p.name.c_str(), desc.c_str(), "", p.location.c_str());
   }

@@ -271,13 +271,17 @@ _sbx_dirs() {
     COMPREPLY+=($(compgen -d -- "$cur"))
 }
 
-# Profile names from `sbx profiles --names`, then *.toml files and directories.
+# Profile names from `sbx profiles --names`, then *.toml files, and the directories that
+# hold *.toml files (not node_modules/, .git/ and every other directory).
 _sbx_profiles() {
     local bin=${words[0]/#\~/$HOME}
     _sbx_words "$("$bin" profiles --names 2>/dev/null)"
-    local IFS=$'\n'
+    local IFS=$'\n' d
     compopt -o filenames 2>/dev/null
-    COMPREPLY+=($(compgen -f -X '!*.toml' -- "$cur") $(compgen -d -- "$cur"))
+    COMPREPLY+=($(compgen -f -X '!*.toml' -- "$cur"))
+    for d in $(compgen -d -- "$cur"); do
+        compgen -G "$d/*.toml" >/dev/null && COMPREPLY+=("$d")
+    done
 }
 
 # Completes what follows `--` as a command line of its own; $1 is its index in COMP_WORDS.
@@ -416,13 +420,19 @@ std::string zsh(const Model& m) {
   s << "  )\n  _describe -t commands 'sbx command' commands\n}\n";
 
   s << R"ZSH(
-# Profile names from `sbx profiles --names`, and *.toml files (and directories).
+# Profile names from `sbx profiles --names`, *.toml files, and the directories that hold
+# *.toml files (not node_modules/, .git/ and every other directory).
+_sbx_has_toml() {
+  local -a f
+  f=($REPLY/*.toml(N-.))
+  (( $#f ))
+}
 _sbx_profiles() {
   local -a names
   names=(${(f)"$(_call_program profiles ${(q)_sbx_bin} profiles --names 2>/dev/null)"})
   _alternative \
     'profile-names:profile:compadd -a names' \
-    'profile-files:profile file:_files -g "*.toml(-.)"'
+    'profile-files:profile file:_path_files -g "*.toml(-.) *(-/+_sbx_has_toml)"'
 }
 
 # When a `--` stands before the cursor (and is not an option's value), completes what
@@ -565,11 +575,19 @@ function __sbx_after_dashdash
     test "$p[3]" = command; and __sbx_takes_command $p[1]
 end
 
-# Profile names from `sbx profiles --names`, then *.toml files and directories.
+# Profile names from `sbx profiles --names`, then *.toml files, and the directories that
+# hold *.toml files (not node_modules/, .git/ and every other directory).
 function __sbx_profiles
     set -l bin (commandline -opc)[1]
     command $bin profiles --names 2>/dev/null | string replace -r '$' '\tprofile'
-    __fish_complete_path (commandline -ct) 'profile file' | string match -r -- '^[^\t]*(?:\.toml|/)\t.*$'
+    for c in (__fish_complete_path (commandline -ct) 'profile file')
+        set -l p (string split -m1 \t -- $c)[1]
+        if string match -q -- '*.toml' $p
+            echo $c
+        else if string match -q -- '*/' $p; and count $p*.toml >/dev/null
+            echo $c
+        end
+    end
 end
 
 # Completes what follows `--` as a command line of its own.

@@ -27,6 +27,7 @@ struct RunOptions {
 struct CheckOptions {
   std::vector<std::string> profiles;
   bool json = false;
+  bool full = false;  // the whole resolved profile, not only its own settings
 };
 
 struct ExportOptions {

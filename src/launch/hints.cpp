@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 
 namespace sbx {
@@ -35,6 +36,13 @@ std::string userns_hint(int err) {
     return "; if sbx runs inside a container, its seccomp profile or missing capabilities may forbid new "
            "namespaces (Docker: --security-opt seccomp=unconfined, or run with a profile allowing clone/unshare)";
   return {};
+}
+
+std::string missing_bind_source(const Spec& spec, const std::string& source) {
+  auto it = spec.sbx.bind_origins.find(source);
+  if (it == spec.sbx.bind_origins.end()) return {};
+  return it->second + ": bind source " + source + ": " + std::strerror(ENOENT) + "; create it first (mkdir -p " +
+         source + ") or write \"?" + source + "\" to skip it when it is absent";
 }
 
 std::string kernel_hint() {

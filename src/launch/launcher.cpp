@@ -175,6 +175,8 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
 
   std::string message;
   int status = exit_status_for(out, spec.process.args.front(), message);
+  if (out.setup_failed && out.setup_failed->err == ENOENT && std::strcmp(out.setup_failed->step, "bind source") == 0)
+    if (auto m = missing_bind_source(spec, out.setup_failed->detail); !m.empty()) message = m;
   if (!message.empty()) std::fprintf(stderr, "sbx: %s\n", message.c_str());
   if (!opts.json_status.empty()) write_json_status(opts.json_status, child.pid, ns, out, status);
   SBX_TRACE_POINT("parent: status");

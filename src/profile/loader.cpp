@@ -56,6 +56,7 @@ struct ChainLoader {
   bool seccomp_above = false;           // a more derived layer (or the command line) sets seccomp
   std::string seccomp_from_builtin;     // see LoadOptions::prebuilt_seccomp
   bool mixed = false;
+  std::string unrooted;                 // see LoadedProfile::unrooted
 
   toml::table parse(const ProfileSource& src) {
     if (src.builtin && !seccomp_above && opts.prebuilt_seccomp &&
@@ -76,6 +77,9 @@ struct ChainLoader {
       for (const auto& c : chain) cycle += c + " -> ";
       const std::string& first = chain[static_cast<size_t>(it - identities.begin())];
       cycle += same_spelling(src.display, first) ? first : src.display + " (the same file as " + first + ")";
+      // A user's npm.toml with extends = "npm" finds itself on the search path.
+      if (!src.builtin && builtin_profile(src.name) && !is_profile_path(src.name))
+        cycle += "; to extend the shipped profile of that name, write extends = \"builtin:" + src.name + "\"";
       throw Error(extends_at + ": `extends` cycle: " + cycle);
     }
     if (identities.size() >= static_cast<size_t>(kMaxExtendsDepth))
@@ -87,7 +91,12 @@ struct ChainLoader {
     refuse_nul(t);
     if (t.contains("seccomp")) seccomp_above = true;
     toml::table result;
-    if (auto* ext = t.get("extends")) {
+    auto* ext = t.get("extends");
+    if (ext && ext->is_string() && ext->as_string()->get() == kExtendsNothing) {
+      t.erase("extends");  // starts from nothing, on purpose: no warning
+    } else if (!ext && !src.builtin) {
+      unrooted = src.display;  // starts from nothing, perhaps by mistake (see LoadedProfile)
+    } else if (ext) {
       auto* s = ext->as_string();
       if (!s)
         throw Error(located(ext->source(), std::string("'extends' must be a string (a profile name or a path), not ") +
@@ -104,7 +113,7 @@ struct ChainLoader {
       result = load(base, at);
       t.erase("extends");
     }
-    merge_profile(result, std::move(t), canonical);
+    merge_profile(result, std::move(t), canonical, opts.errors);
     return result;
   }
 };
@@ -126,16 +135,21 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
   LoadedProfile out;
   std::optional<toml::table> overrides_again;
   if (opts.prebuilt_seccomp) overrides_again = overrides;
-  ChainLoader loader{canonical, opts, {}, {}, overrides.contains("seccomp"), {}, false};
+  ChainLoader loader{canonical, opts, {}, {}, overrides.contains("seccomp"), {}, false, {}};
   out.table = loader.load(src, src.display);
-  if (loader.mixed) return load_profile(src, vars, std::move(*overrides_again), {});
+  if (loader.mixed) {
+    LoadOptions again;
+    again.errors = opts.errors;
+    return load_profile(src, vars, std::move(*overrides_again), again);
+  }
   if (!overrides.empty()) {
     refuse_nul(overrides);
-    merge_profile(out.table, std::move(overrides), canonical);
+    merge_profile(out.table, std::move(overrides), canonical, opts.errors);
   }
-  expand_profile_variables(out.table, vars);
+  expand_profile_variables(out.table, vars, opts.errors);
   out.chain = std::move(loader.chain);
   out.seccomp_from_builtin = std::move(loader.seccomp_from_builtin);
+  out.unrooted = std::move(loader.unrooted);
   return out;
 }
 

@@ -15,6 +15,8 @@
 namespace sbx {
 
 inline constexpr int kMaxExtendsDepth = 16;
+// extends = "none": the profile starts from nothing on purpose (no base, no warning).
+inline constexpr const char* kExtendsNothing = "none";
 
 struct LoadedProfile {
   toml::table table;                // merged, variables expanded; no `extends` key left
@@ -22,6 +24,10 @@ struct LoadedProfile {
   // Set when the [seccomp] tables were left out (LoadOptions::prebuilt_seccomp): the
   // built-in profile whose resolved section the Spec is to take instead.
   std::string seccomp_from_builtin;
+  // The file at the base of the chain when it is not a built-in profile and has no
+  // `extends` at all: it starts from nothing (no seccomp filter, no /usr, no PATH),
+  // which is rarely what its author meant. Empty otherwise, also for extends = "none".
+  std::string unrooted;
 };
 
 struct LoadOptions {
@@ -32,6 +38,9 @@ struct LoadOptions {
   // with their [seccomp] tables blanked (profile/seccomp_text.hpp), and
   // LoadedProfile::seccomp_from_builtin names it.
   std::function<bool(const std::string& builtin)> prebuilt_seccomp;
+  // Where merge and variable errors go, so that the caller reports them with the
+  // Spec's (spec/from_profile.hpp, build_spec's `pending`); null: thrown at once.
+  ErrorList* errors = nullptr;
 };
 
 // Parses TOML text; syntax errors become sbx::Error "path:line:col: ...".

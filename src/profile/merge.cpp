@@ -37,6 +37,12 @@ std::string key_name(const std::string& path) {
 
 struct Merger {
   const CanonicalString& canonical;
+  ErrorList* errors;  // null: throw the first
+
+  void error(const std::string& message) const {
+    if (!errors) throw Error(message);
+    errors->add(message);
+  }
 
   std::string canon(const std::string& s) const { return canonical ? canonical(s) : s; }
 
@@ -58,6 +64,25 @@ struct Merger {
     if (auto* x = n.as_integer()) return tagged('i', std::to_string(x->get()));
     if (auto* x = n.as_boolean()) return tagged('b', x->get() ? "1" : "0");
     return std::nullopt;
+  }
+
+  // The path an entry names: "?/opt" and "/tmp:mode=1777" name /opt and /tmp.
+  static std::string_view entry_path(std::string_view s) {
+    if (!s.empty() && s[0] == '?') s.remove_prefix(1);
+    return s.substr(0, s.find(':'));
+  }
+
+  // For a "!X" that removes nothing: the inherited entries that name the same path as X,
+  // written another way ("!/tmp" for "/tmp:mode=1777", "!/opt" for "?/opt").
+  std::string removal_hint(const toml::array& base, const std::string& want) const {
+    std::string out;
+    for (const auto& b : base) {
+      auto* bs = b.as_string();
+      if (!bs || entry_path(canon(bs->get())) != entry_path(want)) continue;
+      out += out.empty() ? " (did you mean '!" : "' or '!";
+      out += bs->get();
+    }
+    return out.empty() ? out : out + "'?)";
   }
 
   // Appends child's entries to base: "!X" removes X, duplicates are dropped. Linear in
@@ -82,8 +107,8 @@ struct Merger {
           }
         }
         if (!removed)
-          throw Error(located(elem.source(), key_name(path) + ": '!" + target + "' removes nothing: no inherited entry '" +
-                                                 target + "'"));
+          error(located(elem.source(), key_name(path) + ": '!" + target + "' removes nothing: no inherited entry '" +
+                                                 target + "'" + removal_hint(base, want)));
         continue;
       }
       auto key = dedup_key(elem);
@@ -115,9 +140,14 @@ struct Merger {
         continue;
       }
       toml::node& old = it->second;
-      if (old.type() != value.type() && !(old.is_number() && value.is_number()))
-        throw Error(located(value.source(), key_name(sub) + " is " + type_name(value.type()) + " here but " +
-                                                type_name(old.type()) + " in the profile it extends"));
+      // A number and a string may replace each other: keys such as [process] timeout,
+      // umask and [limits] take both forms (45 or "45s"), and the schema checks the value.
+      bool interchangeable = (old.is_number() || old.is_string()) && (value.is_number() || value.is_string());
+      if (old.type() != value.type() && !interchangeable) {
+        error(located(value.source(), key_name(sub) + " is " + type_name(value.type()) + " here but " +
+                                          type_name(old.type()) + " in the profile it extends"));
+        continue;
+      }
       if (auto* t = value.as_table()) {
         merge_table(*old.as_table(), std::move(*t), sub);
       } else if (auto* a = value.as_array()) {
@@ -131,8 +161,8 @@ struct Merger {
 
 }  // namespace
 
-void merge_profile(toml::table& base, toml::table&& child, const CanonicalString& canonical) {
-  Merger{canonical}.merge_table(base, std::move(child), "");
+void merge_profile(toml::table& base, toml::table&& child, const CanonicalString& canonical, ErrorList* errors) {
+  Merger{canonical, errors}.merge_table(base, std::move(child), "");
 }
 
 }  // namespace sbx

@@ -14,6 +14,8 @@
 #include <string>
 #include <toml++/toml.h>
 
+#include "util/error.hpp"
+
 namespace sbx {
 
 // How two strings are compared for "duplicate" and "!X": equal when their canonical
@@ -23,6 +25,9 @@ using CanonicalString = std::function<std::string(const std::string&)>;
 
 // Merges `child` into `base` (consuming child, so source positions are kept). Errors
 // are sbx::Error with the child's file:line:col.
-void merge_profile(toml::table& base, toml::table&& child, const CanonicalString& canonical = {});
+// With `errors`, each error is recorded there (the offending entry left out) and the
+// merge goes on.
+void merge_profile(toml::table& base, toml::table&& child, const CanonicalString& canonical = {},
+                   ErrorList* errors = nullptr);
 
 }  // namespace sbx

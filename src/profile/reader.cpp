@@ -4,6 +4,8 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
+
 namespace sbx {
 
 const char* toml_type_name(const toml::node& n) {
@@ -18,7 +20,14 @@ const char* toml_type_name(const toml::node& n) {
   }
 }
 
-TableReader::TableReader(const toml::table& t, std::string name) : t_(t), name_(std::move(name)) {}
+TableReader::TableReader(const toml::table& t, std::string name, ErrorList* errors)
+    : t_(t), name_(std::move(name)), errors_(errors) {}
+
+bool TableReader::wrong_type(const toml::node& n, const std::string& key, const std::string& expected) const {
+  if (!errors_) fail_type(n, key, expected);
+  errors_->add(located(n.source(), key_path(key) + " must be " + expected + ", not " + toml_type_name(n)));
+  return false;
+}
 
 std::string TableReader::key_path(const std::string& key) const {
   return name_ == "the top level" ? "'" + key + "'" : name_ + " " + key;
@@ -40,21 +49,21 @@ const toml::node* TableReader::get(const std::string& key) {
 std::optional<std::string> TableReader::string(const std::string& key) {
   const toml::node* n = get(key);
   if (!n) return std::nullopt;
-  if (!n->is_string()) fail_type(*n, key, "a string");
+  if (!n->is_string() && !wrong_type(*n, key, "a string")) return std::nullopt;
   return n->as_string()->get();
 }
 
 std::optional<bool> TableReader::boolean(const std::string& key) {
   const toml::node* n = get(key);
   if (!n) return std::nullopt;
-  if (!n->is_boolean()) fail_type(*n, key, "true or false");
+  if (!n->is_boolean() && !wrong_type(*n, key, "true or false")) return std::nullopt;
   return n->as_boolean()->get();
 }
 
 std::optional<int64_t> TableReader::integer(const std::string& key, int64_t min, int64_t max) {
   const toml::node* n = get(key);
   if (!n) return std::nullopt;
-  if (!n->is_integer()) fail_type(*n, key, "an integer");
+  if (!n->is_integer() && !wrong_type(*n, key, "an integer")) return std::nullopt;
   int64_t v = n->as_integer()->get();
   if (v < min || v > max)
     fail(*n, key_path(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " +
@@ -67,9 +76,14 @@ std::vector<StringEntry> TableReader::strings(const std::string& key) {
   const toml::node* n = get(key);
   if (!n) return out;
   const toml::array* a = n->as_array();
-  if (!a) fail_type(*n, key, "an array of strings");
+  if (!a && !wrong_type(*n, key, "an array of strings")) return out;
   for (const auto& e : *a) {
-    if (!e.is_string()) fail(e, key_path(key) + " entries must be strings, not " + toml_type_name(e));
+    if (!e.is_string()) {
+      std::string m = key_path(key) + " entries must be strings, not " + toml_type_name(e);
+      if (!errors_) fail(e, m);
+      errors_->add(located(e.source(), m));
+      continue;
+    }
     out.push_back({e.as_string()->get(), &e});
   }
   return out;
@@ -78,14 +92,14 @@ std::vector<StringEntry> TableReader::strings(const std::string& key) {
 const toml::table* TableReader::table(const std::string& key) {
   const toml::node* n = get(key);
   if (!n) return nullptr;
-  if (!n->is_table()) fail_type(*n, key, "a table");
+  if (!n->is_table() && !wrong_type(*n, key, "a table")) return nullptr;
   return n->as_table();
 }
 
 const toml::array* TableReader::array(const std::string& key) {
   const toml::node* n = get(key);
   if (!n) return nullptr;
-  if (!n->is_array()) fail_type(*n, key, "an array");
+  if (!n->is_array() && !wrong_type(*n, key, "an array")) return nullptr;
   return n->as_array();
 }
 
@@ -122,31 +136,58 @@ bool before(const toml::source_region& a, const toml::source_region& b) {
   return a.begin.column < b.begin.column;
 }
 
+// Where a key misplaced in `table` belongs: "; variables to keep go in [process.env]
+// keep", or "".
+std::string misplaced(const std::string& table, const std::string& key) {
+  static const std::vector<std::pair<std::string, std::string>> kTopLevel = {
+      {"timeout", "[process]"}, {"cwd", "[process]"},     {"umask", "[process]"},   {"keep_fds", "[process]"},
+      {"ro", "[filesystem]"},   {"rw", "[filesystem]"},   {"tmpfs", "[filesystem]"}, {"mirror", "[filesystem]"},
+      {"hostname", "[namespaces]"}, {"mode", "[network]"},
+  };
+  if (table == "the top level") {
+    if (key == "env" || key == "environment") return "; the environment is [process.env] (keep, set, unset)";
+    if (key == "rlimits" || key == "rlimit") return "; resource limits are [limits]";
+    for (const auto& [k, where] : kTopLevel)
+      if (k == key) return "; " + key + " belongs in " + where + ": write it below a " + where + " line";
+  }
+  if (table == "[process]") {
+    if (key == "keep_env" || key == "env_keep" || key == "keep" || key == "set" || key == "unset" || key == "clear")
+      return "; variables are kept, set and unset in [process.env]: [process.env] " +
+             std::string(key == "keep_env" || key == "env_keep" ? "keep" : key) + " = ...";
+  }
+  return {};
+}
+
 }  // namespace
 
 void TableReader::finish() const {
-  const toml::key* first = nullptr;
-  const toml::node* first_value = nullptr;
-  for (auto&& [k, v] : t_) {
-    if (known_.count(std::string(k.str()))) continue;
-    if (!first || before(k.source(), first->source())) {
-      first = &k;
-      first_value = &v;
-    }
-  }
-  if (!first) return;
-  std::string key(first->str());
+  // Unknown keys in source order, so that the first reported is the first in the file.
+  std::vector<std::pair<const toml::key*, const toml::node*>> unknown;
+  for (auto&& [k, v] : t_)
+    if (!known_.count(std::string(k.str()))) unknown.emplace_back(&k, &v);
+  std::stable_sort(unknown.begin(), unknown.end(),
+                   [](const auto& a, const auto& b) { return before(a.first->source(), b.first->source()); });
   std::vector<std::string> candidates(known_.begin(), known_.end());
-  Shape shape = shape_of(*first_value);
-  if (shape == Shape::Value) {
-    std::string in = name_ == "the top level" ? "at the top level" : "in " + name_;
-    throw Error(located(first->source(), "unknown key '" + key + "' " + in + did_you_mean(key, candidates)));
+  for (const auto& [kp, vp] : unknown) {
+    std::string key(kp->str());
+    Shape shape = shape_of(*vp);
+    std::string message;
+    if (shape == Shape::Value) {
+      std::string in = name_ == "the top level" ? "at the top level" : "in " + name_;
+      std::string hint = misplaced(name_, key);
+      message = "unknown key '" + key + "' " + in + (hint.empty() ? did_you_mean(key, candidates) : hint);
+    } else {
+      std::string open = shape == Shape::Table ? "[" : "[[", close = shape == Shape::Table ? "]" : "]]";
+      std::string prefix = table_path().empty() ? std::string() : table_path() + ".";
+      message = "unknown table " + open + prefix + key + close;
+      std::string hint = misplaced(name_, key);
+      if (auto m = closest_match(key, candidates); m && hint.empty())
+        message += " (did you mean " + open + prefix + *m + close + "?)";
+      message += hint;
+    }
+    if (!errors_) throw Error(located(kp->source(), message));
+    errors_->add(located(kp->source(), message));
   }
-  std::string open = shape == Shape::Table ? "[" : "[[", close = shape == Shape::Table ? "]" : "]]";
-  std::string prefix = table_path().empty() ? std::string() : table_path() + ".";
-  std::string message = "unknown table " + open + prefix + key + close;
-  if (auto m = closest_match(key, candidates)) message += " (did you mean " + open + prefix + *m + close + "?)";
-  throw Error(located(first->source(), message));
 }
 
 }  // namespace sbx

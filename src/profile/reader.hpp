@@ -1,6 +1,8 @@
 // TableReader: typed, position-aware access to one profile table. Every key read is
 // marked as known; finish() then reports any key nobody read as unknown, with a
 // "did you mean". So the conversion code in spec/from_profile is the profile schema.
+// Given an ErrorList, a value of the wrong type and every unknown key are recorded
+// there (the value then reads as absent) instead of stopping at the first.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -8,6 +10,8 @@
 #include <string>
 #include <toml++/toml.h>
 #include <vector>
+
+#include "util/error.hpp"
 
 namespace sbx {
 
@@ -19,7 +23,7 @@ struct StringEntry {
 class TableReader {
  public:
   // `name` is how messages name the table: "[filesystem]", or "the top level".
-  TableReader(const toml::table& t, std::string name);
+  TableReader(const toml::table& t, std::string name, ErrorList* errors = nullptr);
 
   const toml::node* get(const std::string& key);  // marks the key known
   std::optional<std::string> string(const std::string& key);
@@ -42,11 +46,16 @@ class TableReader {
   std::string key_path(const std::string& key) const;  // "[filesystem] ro"
   [[noreturn]] void fail(const toml::node& n, const std::string& message) const;
   [[noreturn]] void fail_type(const toml::node& n, const std::string& key, const std::string& expected) const;
+  ErrorList* errors() const { return errors_; }
 
  private:
   const toml::table& t_;
   std::string name_;
   std::set<std::string> known_;
+  ErrorList* errors_ = nullptr;
+
+  // A wrong type: recorded (then false: read as absent) or thrown.
+  bool wrong_type(const toml::node& n, const std::string& key, const std::string& expected) const;
 };
 
 const char* toml_type_name(const toml::node& n);

@@ -102,6 +102,18 @@ ProfileSource find_profile(const std::string& ref, const std::string& base_dir, 
   std::string prefix = context.empty() ? "" : context + ": ";
   if (ref.empty()) throw Error(prefix + "empty profile name");
   if (has_control_chars(ref)) throw Error(prefix + "control character in profile reference \"" + printable(ref) + "\"");
+  // "builtin:NAME": the profile shipped in the binary, whatever the search path holds (a
+  // user's own npm.toml extends the shipped npm this way).
+  if (starts_with(ref, kBuiltinPrefix)) {
+    std::string name = ref.substr(std::string_view(kBuiltinPrefix).size());
+    if (auto src = builtin_profile(name)) return *src;
+    std::vector<std::string> names;
+    for (const auto& e : embedded_profiles()) names.emplace_back(e.name);
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw Error(prefix + "no built-in profile named '" + name + "'" + did_you_mean(name, names) +
+                " (built-in: " + list + ")");
+  }
   if (is_profile_path(ref)) {
     std::string path = ref;
     if (ref[0] != '/' && !base_dir.empty()) path = (fs::path(base_dir) / ref).lexically_normal().string();
@@ -112,7 +124,11 @@ ProfileSource find_profile(const std::string& ref, const std::string& base_dir, 
   for (const auto& dir : profile_search_dirs()) {
     std::string path = dir + "/" + ref + ".toml";
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) return read_profile_file(path, context);
+    if (::stat(path.c_str(), &st) == 0) {
+      ProfileSource src = read_profile_file(path, context);
+      src.name = ref;
+      return src;
+    }
   }
   if (auto src = builtin_profile(ref)) return *src;
   std::vector<std::string> names;

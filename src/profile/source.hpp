@@ -10,6 +10,8 @@
 namespace sbx {
 
 inline constexpr size_t kMaxProfileBytes = 1 << 20;
+// "builtin:npm" names the profile compiled into the binary, never a file.
+inline constexpr const char* kBuiltinPrefix = "builtin:";
 
 struct ProfileSource {
   std::string name;      // the name it was asked for (or the path)
@@ -38,7 +40,8 @@ std::vector<std::string> profile_search_dirs();
 // sbx::Error with a message that names the file.
 ProfileSource read_profile_file(const std::string& path, const std::string& context = {});
 
-// Resolves a reference: a path (relative to base_dir if given), else a name.
+// Resolves a reference: "builtin:NAME", a path (relative to base_dir if given), else a
+// name.
 ProfileSource find_profile(const std::string& ref, const std::string& base_dir = {},
                            const std::string& context = {});
 

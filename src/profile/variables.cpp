@@ -106,24 +106,25 @@ std::string expand_variables(const std::string& s, const Variables& vars) {
 }
 
 namespace {
-void expand_node(toml::node& n, const Variables& vars) {
+void expand_node(toml::node& n, const Variables& vars, ErrorList* errors) {
   if (auto* t = n.as_table()) {
-    for (auto&& [k, v] : *t) expand_node(v, vars);
+    for (auto&& [k, v] : *t) expand_node(v, vars, errors);
   } else if (auto* a = n.as_array()) {
-    for (auto& e : *a) expand_node(e, vars);
+    for (auto& e : *a) expand_node(e, vars, errors);
   } else if (auto* s = n.as_string()) {
     if (s->get().find('$') == std::string::npos) return;
     try {
       *s = expand_variables(s->get(), vars);
     } catch (const Error& e) {
-      throw Error(located(n.source(), e.what()));
+      if (!errors) throw Error(located(n.source(), e.what()));
+      errors->add(located(n.source(), e.what()));
     }
   }
 }
 }  // namespace
 
-void expand_profile_variables(toml::table& t, const Variables& vars) {
-  for (auto&& [k, v] : t) expand_node(v, vars);
+void expand_profile_variables(toml::table& t, const Variables& vars, ErrorList* errors) {
+  for (auto&& [k, v] : t) expand_node(v, vars, errors);
 }
 
 }  // namespace sbx

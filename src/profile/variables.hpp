@@ -9,6 +9,8 @@
 #include <string>
 #include <toml++/toml.h>
 
+#include "util/error.hpp"
+
 namespace sbx {
 
 struct PasswdEntry {
@@ -31,6 +33,7 @@ struct Variables {
 std::string expand_variables(const std::string& s, const Variables& vars);
 
 // Expands every string value in the table, in place; errors carry file:line:col.
-void expand_profile_variables(toml::table& t, const Variables& vars);
+// With `errors`, each failure is recorded there and the string left as written.
+void expand_profile_variables(toml::table& t, const Variables& vars, ErrorList* errors = nullptr);
 
 }  // namespace sbx

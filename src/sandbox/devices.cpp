@@ -1,11 +1,13 @@
 #include "sandbox/devices.hpp"
 
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 
 #include "sandbox/mounts.hpp"
@@ -75,6 +77,34 @@ void populate_dev(int oldroot_fd, int newroot_fd, int dev_fd) {
   for (const auto& l : kLinks)
     if (::symlinkat(l.target, dev_fd, l.name) < 0 && errno != EEXIST) fail_errno("symlink in /dev", l.name);
   verbose("populate /dev");
+}
+
+void bind_console(int oldroot_fd, int newroot_fd) {
+  struct stat tty {};
+  if (!::isatty(STDIN_FILENO) || ::fstat(STDIN_FILENO, &tty) < 0 || !S_ISCHR(tty.st_mode)) return;
+  char path[PATH_MAX];
+  ssize_t n = ::readlinkat(oldroot_fd, "proc/self/fd/0", path, sizeof path - 1);
+  if (n <= 0 || path[0] != '/') return;
+  path[n] = '\0';
+  int src = open_in_root(oldroot_fd, path, O_PATH | O_NOFOLLOW);
+  if (src < 0) {
+    verbose("the terminal %s is not reachable here: no /dev/console", path);
+    return;
+  }
+  struct stat st {};
+  if (::fstat(src, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_dev != tty.st_dev || st.st_ino != tty.st_ino ||
+      st.st_rdev != tty.st_rdev) {
+    ::close(src);
+    verbose("%s is not the terminal on stdin: no /dev/console", path);
+    return;
+  }
+  int dst = make_mountpoint(newroot_fd, "/dev/console", false);
+  if (dst < 0) fail_errno("create", "/dev/console");
+  const char* what = "";
+  if (bind_fd(src, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false, &what) < 0) fail_errno("bind the terminal", "/dev/console");
+  ::close(dst);
+  ::close(src);
+  verbose("bind the terminal %s on /dev/console", path);
 }
 
 }  // namespace sbx::child

@@ -56,4 +56,22 @@ void apply_masks(int oldroot_fd, int newroot_fd, const Plan& plan) {
   verbose("masked %zu paths, %zu read-only", plan.masked_paths.size(), plan.readonly_paths.size());
 }
 
+void make_dirs_readonly(int newroot_fd, const Plan& plan) {
+  for (const auto& p : plan.readonly_dirs) {
+    const char* path = p.c_str();
+    int fd = open_in_root(newroot_fd, path, O_PATH | O_NOFOLLOW | O_DIRECTORY);
+    if (fd < 0) fail_errno("open read-only directory", path);
+    int tree = ::open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree < 0) fail_errno("make read-only (open_tree)", path);
+    struct mount_attr attr {};
+    attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    // Not AT_RECURSIVE: the mounts below (the project) stay as they are.
+    if (::mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) fail_errno("make read-only", path);
+    if (attach(tree, fd) < 0) fail_errno("make read-only (move_mount)", path);
+    ::close(tree);
+    ::close(fd);
+    verbose("%s read-only (the project's parents)", path);
+  }
+}
+
 }  // namespace sbx::child

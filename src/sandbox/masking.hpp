@@ -10,4 +10,9 @@ namespace sbx::child {
 
 void apply_masks(int oldroot_fd, int newroot_fd, const Plan& plan);
 
+// plan.readonly_dirs: each directory (in a writable tmpfs) cloned with what is mounted
+// below it, and the clone's top made read-only and mounted over it. Writes into the
+// directory fail with EROFS; the mounts below it (the project) keep their own flags.
+void make_dirs_readonly(int newroot_fd, const Plan& plan);
+
 }  // namespace sbx::child

@@ -79,7 +79,18 @@ void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
   for (const auto& p : spec.linux.masked_paths) plan.masked_paths.push_back(plan_string(p));
   for (const auto& p : spec.linux.readonly_paths) plan.readonly_paths.push_back(plan_string(p));
   plan.root_readonly = spec.root.readonly;
+  for (const auto& d : spec.sbx.readonly_dirs) plan.readonly_dirs.push_back(plan_string(d));
   if (spec.has_namespace("uts")) plan.hostname = plan_string(spec.hostname);
+  // The hostname resolves inside (hosts.hpp), unless the profile mounts its own /etc/hosts.
+  bool own_hosts = std::any_of(spec.mounts.begin(), spec.mounts.end(),
+                               [](const Mount& m) { return m.destination == "/etc/hosts"; });
+  if (spec.has_namespace("uts") && !spec.hostname.empty() && !own_hosts)
+    plan.hosts_entry = plan_string("127.0.1.1\t" + spec.hostname + "\n");
+  // An interactive run (the workload shares the caller's terminal) names it /dev/console,
+  // when the sandbox has sbx's /dev.
+  bool dev = std::any_of(spec.mounts.begin(), spec.mounts.end(),
+                         [](const Mount& m) { return m.destination == "/dev" && m.type == "tmpfs"; });
+  plan.bind_console = !opts.new_session && dev;
   plan.loopback_up = spec.has_namespace("network");
 
   for (const auto& a : spec.process.args) plan.args.push_back(plan_string(a));

@@ -48,6 +48,11 @@ struct Plan {
   PlanVector<PlanString> masked_paths;
   PlanVector<PlanString> readonly_paths;
   bool root_readonly = true;
+  // Directories in a writable tmpfs made read-only on their own, not what is mounted
+  // below them (Spec: SbxExtensions::readonly_dirs).
+  PlanVector<PlanString> readonly_dirs;
+  PlanString hosts_entry;      // "127.0.1.1\tsbx\n" for /etc/hosts (hosts.hpp); empty: none
+  bool bind_console = false;   // the caller's terminal at /dev/console (devices.hpp)
   // namespaces
   PlanString hostname;         // empty: leave it
   bool loopback_up = false;    // own network namespace: bring lo up

@@ -9,6 +9,8 @@
 #include <climits>
 #include <cstring>
 
+#include "sandbox/devices.hpp"
+#include "sandbox/hosts.hpp"
 #include "sandbox/masking.hpp"
 #include "sandbox/mounts.hpp"
 #include "sandbox/report.hpp"
@@ -52,6 +54,9 @@ void build_rootfs(const Plan& plan) {
   SBX_TRACE_POINT("child: new root attached");
   for (const auto& l : plan.symlinks) make_symlink(newroot_fd, l);
   for (const auto& m : plan.mounts) do_mount(oldroot_fd, newroot_fd, m);
+  if (plan.bind_console) bind_console(oldroot_fd, newroot_fd);
+  add_hostname_to_hosts(newroot_fd, plan);
+  make_dirs_readonly(newroot_fd, plan);
 
   // 4.
   SBX_TRACE_POINT("child: mounts made");

@@ -67,13 +67,16 @@ size_t depth(const std::string& path) {
   return path == "/" ? 0 : static_cast<size_t>(std::count(path.begin(), path.end(), '/'));
 }
 
-// Runs f, re-throwing its sbx::Error with the node's position and the key.
+// Runs f, re-throwing its sbx::Error with the node's position and the key; or, when
+// the reader collects errors, recording it and going on with an empty value.
 template <typename F>
 auto at(const TableReader& r, const toml::node& n, const std::string& key, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const Error& e) {
-    r.fail(n, r.key_path(key) + ": " + e.what());
+    if (!r.errors()) r.fail(n, r.key_path(key) + ": " + e.what());
+    r.errors()->add(located(n.source(), r.key_path(key) + ": " + e.what()));
+    return decltype(f()){};
   }
 }
 
@@ -162,6 +165,7 @@ const char* limit_syntax(LimitUnit u) {
 struct Builder {
   const BuildContext& ctx;
   Spec spec;
+  ErrorList errors;  // all of the profile's, reported together
   // destination -> who declared it ("at file:line:col", or a built-in mount) and in
   // which file, for duplicate detection across mounts and symlinks.
   struct Claim {
@@ -246,6 +250,8 @@ struct Builder {
         m.options = {"rbind"};
         if (readonly) m.options.push_back("ro");
         m.options.insert(m.options.end(), {"nosuid", "nodev"});
+        std::string w = where(e.node->source());
+        spec.sbx.bind_origins.emplace(m.source, (w.empty() ? "" : w + ": ") + "[filesystem] " + key);
         add_mount(std::move(m), *e.node);
         return 0;
       });
@@ -409,7 +415,7 @@ struct Builder {
 
   void filesystem(const toml::table* t) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[filesystem]");
+    TableReader r(t ? *t : empty, "[filesystem]", &errors);
     // The built-in mounts claim their destinations first, so that a profile's own mount
     // there is the one reported.
     bool proc = r.boolean("proc").value_or(true);
@@ -443,10 +449,47 @@ struct Builder {
     }
     spec.linux.readonly_paths = oci_default_readonly_paths();
     spec.root.readonly = r.boolean("root_readonly").value_or(true);
+    if (auto c = r.string("cache"); c && !c->empty()) {
+      spec.sbx.cache_dir = at(r, *r.get("cache"), "cache", [&] {
+        std::string p = normalize_sandbox_path(*c);
+        if (!ctx.cwd.empty() && !strictly_below(p, ctx.cwd))
+          throw Error("\"" + p + "\" is not inside the project (" + ctx.cwd + "): sbx makes the cache directory there");
+        return p;
+      });
+    }
     r.finish();
     // Parents before children: a tmpfs on $HOME must not hide a project bound below it.
     std::stable_sort(spec.mounts.begin(), spec.mounts.end(),
                      [](const Mount& a, const Mount& b) { return depth(a.destination) < depth(b.destination); });
+    protect_project_parents();
+  }
+
+  static bool strictly_below(const std::string& path, const std::string& dir) {
+    return dir == "/" ? path.size() > 1 : path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+  }
+
+  // The directories leading to the project (the bind of the current directory), when
+  // they are in a writable tmpfs ($HOME, /tmp): read-only, so that `cmake -B ../build`
+  // or a ../pkg.deb fails with EROFS at once instead of writing to a tmpfs that is gone
+  // at exit. The tmpfs itself stays writable (~/.npm, ~/.cache): a project directly in
+  // it ($HOME/proj) has no such directory, and ../x lands in the throwaway tmpfs.
+  void protect_project_parents() {
+    if (ctx.cwd.empty() || ctx.cwd == "/") return;
+    auto is_project = [&](const Mount& m) { return m.is_bind() && m.destination == ctx.cwd; };
+    if (std::none_of(spec.mounts.begin(), spec.mounts.end(), is_project)) return;
+    const Mount* below = nullptr;  // the deepest mount the project is below
+    for (const auto& m : spec.mounts)
+      if (strictly_below(ctx.cwd, m.destination) && (!below || depth(m.destination) >= depth(below->destination)))
+        below = &m;
+    if (!below || below->type != "tmpfs" || below->has_option("ro")) return;
+    std::string rest = ctx.cwd.substr(below->destination == "/" ? 1 : below->destination.size() + 1);
+    auto slash = rest.find('/');
+    if (slash == std::string::npos) return;  // directly in the tmpfs
+    std::string top = (below->destination == "/" ? "" : below->destination) + "/" + rest.substr(0, slash);
+    // A mount of the profile's own there (a --tmpfs on ~/src) is left alone.
+    for (const auto& m : spec.mounts)
+      if (m.destination == top) return;
+    spec.sbx.readonly_dirs.push_back(top);
   }
 
   void environment(TableReader& pr) {
@@ -457,7 +500,7 @@ struct Builder {
       if (!envn->is_table()) pr.fail_type(*envn, "env", "a table like { clear = true, keep = [\"PATH\"] }");
       et = envn->as_table();
     }
-    TableReader r(*et, "[process.env]");
+    TableReader r(*et, "[process.env]", &errors);
     bool clear = r.boolean("clear").value_or(true);
     auto keep = r.strings("keep");
     for (const auto& k : keep)
@@ -504,7 +547,7 @@ struct Builder {
 
   void process(const toml::table* t) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[process]");
+    TableReader r(t ? *t : empty, "[process]", &errors);
     spec.process.args = ctx.args;
     spec.process.uid = static_cast<uint32_t>(r.integer("uid", 0, 0xfffffffe).value_or(ctx.caller_uid));
     spec.process.gid = static_cast<uint32_t>(r.integer("gid", 0, 0xfffffffe).value_or(ctx.caller_gid));
@@ -520,11 +563,20 @@ struct Builder {
       if (v < 0 || v > 0777) r.fail(*um, "[process] umask must be an octal mode like \"022\" or 0o022");
       spec.process.umask = static_cast<uint32_t>(v);
     }
-    if (auto to = r.string("timeout")) {
-      auto d = parse_duration(*to);
-      if (!d || d->count() == 0)
-        r.fail(*r.get("timeout"), "[process] timeout: invalid duration \"" + *to + "\" (like \"90s\", \"30m\", \"1h30m\")");
-      spec.sbx.timeout = *d;
+    if (const toml::node* to = r.get("timeout")) {
+      // A bare number is seconds (sbx-profile(5)); a string is a duration.
+      if (auto* i = to->as_integer()) {
+        if (i->get() <= 0 || i->get() > 100LL * 365 * 24 * 3600)
+          r.fail(*to, "[process] timeout must be a positive number of seconds, not " + std::to_string(i->get()));
+        spec.sbx.timeout = std::chrono::seconds(i->get());
+      } else if (auto* s = to->as_string()) {
+        auto d = parse_duration(s->get());
+        if (!d || d->count() == 0)
+          r.fail(*to, "[process] timeout: invalid duration \"" + s->get() + "\" (like \"90s\", \"30m\", \"1h30m\", or 45 for seconds)");
+        spec.sbx.timeout = *d;
+      } else {
+        r.fail_type(*to, "timeout", "a number of seconds or a duration like \"90s\"");
+      }
     }
     if (const toml::array* fds = r.array("keep_fds")) {
       for (const auto& f : *fds) {
@@ -539,7 +591,7 @@ struct Builder {
 
   void namespaces(const toml::table* t, const toml::table* net) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[namespaces]");
+    TableReader r(t ? *t : empty, "[namespaces]", &errors);
     for (const char* required : {"user", "mount"}) {
       if (auto v = r.boolean(required); v && !*v)
         r.fail(*r.get(required), std::string("[namespaces] ") + required +
@@ -569,7 +621,7 @@ struct Builder {
     }
     r.finish();
 
-    TableReader nr(net ? *net : empty, "[network]");
+    TableReader nr(net ? *net : empty, "[network]", &errors);
     std::string mode = nr.string("mode").value_or("none");
     if (mode == "none") {
       spec.linux.namespaces.push_back({"network"});
@@ -597,7 +649,7 @@ struct Builder {
 
   void capabilities(const toml::table* t) {
     toml::table empty;
-    TableReader r(t ? *t : empty, "[capabilities]");
+    TableReader r(t ? *t : empty, "[capabilities]", &errors);
     std::vector<std::string> caps;
     for (const auto& e : r.strings("add")) {
       auto c = normalize_capability(e.value);
@@ -666,12 +718,17 @@ struct Builder {
       const toml::key& k = *kp;
       std::string key(k.str());
       auto canon = normalize_rlimit(key);
-      if (!canon)
-        throw Error(located(k.source(), "unknown key '" + key + "' in [limits]" + did_you_mean(key, rlimit_short_names())));
+      if (!canon) {
+        bool memory = key == "memory" || key == "mem" || key == "ram" || key == "memory_max";
+        throw Error(located(k.source(), "unknown key '" + key + "' in [limits]" +
+                                            (memory ? std::string("; there is no memory limit as such: 'as' caps the "
+                                                                  "address space (virtual memory), as = \"4G\"")
+                                                    : did_you_mean(key, rlimit_short_names()))));
+      }
       if (auto [it, fresh] = seen.emplace(*canon, key); !fresh)
         throw Error(located(k.source(), "[limits] '" + key + "' and '" + it->second + "' set the same limit (" + *canon + ")"));
     }
-    TableReader r(*t, "[limits]");
+    TableReader r(*t, "[limits]", &errors);
     for (auto&& [k, v] : *t) {
       std::string key(k.str());
       std::string canon = *normalize_rlimit(key);
@@ -697,21 +754,34 @@ struct Builder {
 
 }  // namespace
 
-Spec build_spec(const toml::table& profile, const BuildContext& ctx) {
-  Builder b{ctx, {}, {}, nullptr};
-  TableReader top(profile, "the top level");
-  if (auto d = top.string("description")) {
-    if (has_control_chars(*d)) top.fail(*top.get("description"), "'description' must be one line of text without control characters");
-    b.spec.sbx.description = *d;
-  }
+Spec build_spec(const toml::table& profile, const BuildContext& ctx, const ErrorList* pending) {
+  Builder b{ctx, {}, {}, {}, nullptr};
+  if (pending) b.errors = *pending;
+  // Each section is read in full even after an error in another, so that a profile's
+  // errors are all reported at once.
+  auto section = [&b](auto&& read) {
+    try {
+      read();
+    } catch (const Error& e) {
+      b.errors.add(e);
+    }
+  };
+  TableReader top(profile, "the top level", &b.errors);
+  section([&] {
+    if (auto d = top.string("description")) {
+      if (has_control_chars(*d)) top.fail(*top.get("description"), "'description' must be one line of text without control characters");
+      b.spec.sbx.description = *d;
+    }
+  });
   b.spec.sbx.profile = ctx.profile_name;
-  b.process(top.table("process"));
-  b.namespaces(top.table("namespaces"), top.table("network"));
-  b.filesystem(top.table("filesystem"));
-  b.capabilities(top.table("capabilities"));
-  b.limits(top.table("limits"));
-  b.seccomp(top.table("seccomp"));
+  section([&] { b.process(top.table("process")); });
+  section([&] { b.namespaces(top.table("namespaces"), top.table("network")); });
+  section([&] { b.filesystem(top.table("filesystem")); });
+  section([&] { b.capabilities(top.table("capabilities")); });
+  section([&] { b.limits(top.table("limits")); });
+  section([&] { b.seccomp(top.table("seccomp")); });
   top.finish();
+  b.errors.throw_if_any();
   return std::move(b.spec);
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spec/spec.hpp"
+#include "util/error.hpp"
 
 namespace sbx {
 
@@ -29,7 +30,9 @@ struct BuildContext {
   static BuildContext from_process(std::vector<std::string> args);
 };
 
-Spec build_spec(const toml::table& profile, const BuildContext& ctx);
+// Every error of the profile is reported in one go: one sbx::Error, or sbx::Errors for
+// several (util/error.hpp), with those in `pending` (found while loading) among them.
+Spec build_spec(const toml::table& profile, const BuildContext& ctx, const ErrorList* pending = nullptr);
 
 // Normalises an absolute sandbox path ("//a/./b/" -> "/a/b"); throws sbx::Error (no
 // position) for relative paths, "..", control characters, over-long paths (PATH_MAX)

@@ -92,6 +92,16 @@ struct SbxExtensions {
     std::string path;    // where it is created inside the sandbox
   };
   std::vector<Symlink> symlinks;
+  // Directories inside a writable tmpfs made read-only (not the mounts below them): the
+  // ones leading to the project, so that a write to ../x fails (EROFS) instead of
+  // landing on a tmpfs that is gone at exit.
+  std::vector<std::string> readonly_dirs;
+  // [filesystem] cache: made by `sbx run` when missing, with a .gitignore of "*"
+  // (launch/cache_dir.hpp). Empty: none.
+  std::string cache_dir;
+  // Where each bind source was declared ("file:line:col", "<command line>"), for the
+  // message when it is missing at run time (launch/hints.hpp).
+  std::map<std::string, std::string> bind_origins;
   std::optional<std::chrono::milliseconds> timeout;
   std::vector<int> keep_fds;  // inherited fds (besides 0-2) left open for the workload
   bool subordinate_ids = false;  // map /etc/subuid ranges through newuidmap

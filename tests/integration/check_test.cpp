@@ -67,6 +67,7 @@ TEST(Check, AllShippedProfilesAtOnceAsJson) {
   EXPECT_EQ(j.size(), s.names.size());
 }
 
+// --full: the whole resolved profile (without it, see CheckShowsOwnSettings below).
 TEST(Check, PrintsTheFullyResolvedProfile) {
   std::string project = make_temp_dir();
   write_file(project + "/sbx.toml",
@@ -75,7 +76,7 @@ TEST(Check, PrintsTheFullyResolvedProfile) {
              "ro = ['!/etc', '${HOME}/tools']\n"
              "[process.env]\n"
              "set = { PRICE = '5$$' }\n");
-  Result r = sbx({"check", "./sbx.toml"}, in_project(project));
+  Result r = sbx({"check", "--full", "./sbx.toml"}, in_project(project));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.rfind("# ./sbx.toml: ok (./sbx.toml extends <built-in default>)\n", 0), 0u) << r.out;
   // extends merged: the base's settings are there, the removed entry is not.
@@ -141,7 +142,7 @@ TEST(Check, ErrorsExit125WithTheMessageOnStderr) {
       {"size", "[limits]\nfsize = '1X'\n",
        "2:9: [limits] fsize: invalid value \"1X\" (a number of bytes, a size like \"1G\", or \"unlimited\")"},
       {"duration", "[process]\ntimeout = '5 min'\n",
-       "2:11: [process] timeout: invalid duration \"5 min\" (like \"90s\", \"30m\", \"1h30m\")"},
+       "2:11: [process] timeout: invalid duration \"5 min\" (like \"90s\", \"30m\", \"1h30m\", or 45 for seconds)"},
       {"control character", "[namespaces]\nhostname = \"a\\u001b[31m\"\n",
        "2:12: [namespaces] hostname must be 1-64 letters, digits, '-' or '.', not \"a\\x1b[31m\""},
       {"syntax", "[filesystem\n", "1:12: invalid TOML: Error while parsing table header: expected ']', saw '\\n'"},

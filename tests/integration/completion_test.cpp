@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 
 
 struct Shells {
-  std::string dir;  // scripts, a project with a.toml, b.txt and sub/
+  std::string dir;  // scripts, a project with a.toml, b.txt, sub/, ci/sbx.toml, node_modules/, .git/
   std::string path_env;
 
   Shells() {
@@ -63,8 +63,13 @@ printf '%s\n' "${COMPREPLY[@]}"
 )");
     write_file(dir + "/a.toml", "extends = \"default\"\n");
     write_file(dir + "/b.txt", "");
-    fs::create_directory(dir + "/sub");
-    if (running_as_root()) (void)::chown((dir + "/sub").c_str(), test_uid(), test_gid());
+    // Directories: sub/ is empty, ci/ holds a profile, node_modules/ and .git/ none.
+    for (const char* d : {"sub", "ci", "node_modules", ".git"}) {
+      fs::create_directory(dir + "/" + d);
+      if (running_as_root()) (void)::chown((dir + "/" + d).c_str(), test_uid(), test_gid());
+    }
+    write_file(dir + "/ci/sbx.toml", "extends = \"default\"\n");
+    write_file(dir + "/node_modules/x.js", "");
     const char* path = std::getenv("PATH");
     path_env = "PATH=" + fs::path(sbx_binary()).parent_path().string() + ":" + (path ? path : "/usr/bin:/bin");
   }
@@ -200,14 +205,19 @@ TEST(Completion, Bash) {
   EXPECT_EQ(s.bash("sbx export --network n"), as_set({"none"}));
   EXPECT_EQ(s.bash("sbx completion "), as_set({"bash", "zsh", "fish"}));
   EXPECT_EQ(s.bash("sbx help ex"), as_set({"export"}));
-  EXPECT_EQ(s.bash("sbx run --cwd "), as_set({"sub"}));
+  EXPECT_EQ(s.bash("sbx run --cwd "), as_set({"sub", "ci", "node_modules", ".git"}));
   EXPECT_HAS(s.bash("sbx run --json-status "), "b.txt");
-  // PROFILE: names from `sbx profiles --names`, *.toml files and directories.
+  // PROFILE: names from `sbx profiles --names`, *.toml files, and only the directories
+  // that hold *.toml files: not every directory of a project (node_modules/, .git/).
   auto p = s.bash("sbx run ");
   EXPECT_HAS(p, "default");
   EXPECT_HAS(p, "a.toml");
-  EXPECT_HAS(p, "sub");
+  EXPECT_HAS(p, "ci");
+  EXPECT_LACKS(p, "sub");
+  EXPECT_LACKS(p, "node_modules");
   EXPECT_LACKS(p, "b.txt");
+  EXPECT_LACKS(s.bash("sbx run ."), ".git");
+  EXPECT_EQ(s.bash("sbx run ci/"), as_set({"ci/sbx.toml"}));
   EXPECT_EQ(s.bash("sbx run a"), as_set({"a.toml"}));
   EXPECT_HAS(s.bash("sbx check default "), "a.toml");
   EXPECT_HAS(s.bash("sbx export --ro /a:/b --env X=1 -v "), "default");
@@ -230,12 +240,16 @@ TEST(Completion, Fish) {
   EXPECT_EQ(s.fish("sbx run --network "), as_set({"none", "host"}));
   EXPECT_EQ(s.fish("sbx run --network=h"), as_set({"--network=host"}));
   EXPECT_EQ(s.fish("sbx completion "), as_set({"bash", "zsh", "fish"}));
-  EXPECT_EQ(s.fish("sbx run --cwd "), as_set({"sub/"}));
+  EXPECT_EQ(s.fish("sbx run --cwd "), as_set({"sub/", "ci/", "node_modules/"}));
   auto p = s.fish("sbx run ");
   EXPECT_HAS(p, "default");
   EXPECT_HAS(p, "a.toml");
-  EXPECT_HAS(p, "sub/");
+  EXPECT_HAS(p, "ci/");
+  EXPECT_LACKS(p, "sub/");
+  EXPECT_LACKS(p, "node_modules/");
   EXPECT_LACKS(p, "b.txt");
+  EXPECT_LACKS(s.fish("sbx run ."), ".git/");
+  EXPECT_EQ(s.fish("sbx run ci/"), as_set({"ci/sbx.toml"}));
   EXPECT_HAS(s.fish("sbx check default "), "a.toml");
   EXPECT_HAS(s.fish("sbx run --env X=1 -v "), "default");
   EXPECT_TRUE(s.fish("sbx run default ").empty());
@@ -255,8 +269,12 @@ TEST(Completion, Zsh) {
   auto p = s.zsh("sbx run ");
   EXPECT_HAS(p, "default");
   EXPECT_HAS(p, "a.toml");
-  EXPECT_HAS(p, "sub");
+  EXPECT_HAS(p, "ci");
+  EXPECT_LACKS(p, "sub");
+  EXPECT_LACKS(p, "node_modules");
   EXPECT_LACKS(p, "b.txt");
+  EXPECT_LACKS(s.zsh("sbx run ."), ".git");
+  EXPECT_EQ(s.zsh("sbx run ci/"), as_set({"sbx.toml"}));
   EXPECT_HAS(s.zsh("sbx run -- ech"), "echo");
   EXPECT_HAS(s.zsh("sbx run --cwd /tmp -- sbx ru"), "run");
 }

@@ -118,4 +118,24 @@ TEST(RunTerminal, TheWorkloadReadsTheTerminal) {
   ::close(r.master);
 }
 
+// `tty` (ttyname) names the terminal in an interactive run: the caller's terminal is
+// bound at /dev/console, since the sandbox's /dev/pts is a new instance without it.
+// Naming it grants nothing: TIOCSTI on it is still refused.
+TEST(RunTerminal, TtyNamesTheTerminal) {
+  std::string dir = make_temp_dir();
+  PtyRun r = start_on_pty({"run", "--", "sh", "-c",
+                           "tty; test -t 0 && echo stdin-is-a-tty; "
+                           "python3 -c 'import fcntl,termios\n"
+                           "try: fcntl.ioctl(0, termios.TIOCSTI, b\"x\"); print(\"tiocsti-allowed\")\n"
+                           "except OSError as e: print(\"tiocsti-refused\", e.errno)'; echo done"},
+                          dir);
+  EXPECT_TRUE(r.wait_for("done", std::chrono::seconds(10))) << r.output;
+  EXPECT_NE(r.output.find("/dev/console"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("not a tty"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("stdin-is-a-tty"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("tiocsti-refused 1"), std::string::npos) << r.output;
+  EXPECT_EQ(wait_exit(r.pid), 0);
+  ::close(r.master);
+}
+
 }  // namespace sbx::test

@@ -297,3 +297,71 @@ TEST_F(Loader, EmbeddedProfilesAreTheFilesWithCommentLinesBlanked) {
 
 }  // namespace
 }  // namespace sbx
+
+namespace sbx {
+namespace {
+
+// A user's own npm.toml extends the shipped npm: "builtin:npm" is the compiled-in
+// profile, whatever the search path holds; plain "npm" would find the file itself.
+TEST_F(Loader, BuiltinPrefixExtendsTheShippedProfileOfTheSameName) {
+  std::string own = dir.write("config/sbx/profiles/npm.toml",
+                              "extends = 'builtin:npm'\n[process.env]\nkeep = ['MY_VAR']\n");
+  LoadedProfile lp = load_profile("npm", testing::test_variables());
+  ASSERT_GE(lp.chain.size(), 3u);
+  EXPECT_EQ(lp.chain[0], own);
+  EXPECT_EQ(lp.chain[1], "<built-in npm>");
+  auto keep = strings(lp.table, "process.env.keep");
+  EXPECT_NE(std::find(keep.begin(), keep.end(), "NODE_ENV"), keep.end());
+  EXPECT_NE(std::find(keep.begin(), keep.end(), "MY_VAR"), keep.end());
+  EXPECT_TRUE(lp.unrooted.empty());
+  // On the command line too.
+  EXPECT_EQ(load_profile("builtin:npm", testing::test_variables()).chain[0], "<built-in npm>");
+  EXPECT_EQ(error_of([&] { find_profile("builtin:nmp"); }),
+            "no built-in profile named 'nmp' (did you mean 'npm'?) (built-in: cargo, ci-build, default, make, "
+            "network, npm, pip, strict)");
+}
+
+TEST_F(Loader, ASelfCycleByTheNameOfABuiltinSuggestsTheBuiltinPrefix) {
+  std::string own = dir.write("config/sbx/profiles/npm.toml", "extends = 'npm'\n");
+  EXPECT_EQ(error_of([&] { load_profile("npm", testing::test_variables()); }),
+            own + ":1:11: `extends` cycle: " + own + " -> " + own +
+                "; to extend the shipped profile of that name, write extends = \"builtin:npm\"");
+}
+
+// A profile with no `extends` starts from nothing, which the warning says
+// (spec/unrooted.hpp); extends = "none" says it is meant.
+TEST_F(Loader, AFileThatExtendsNothingIsUnrootedUnlessItSaysNone) {
+  std::string bare = dir.write("bare.toml", "[filesystem]\nro = ['/usr']\n");
+  EXPECT_EQ(load_file(bare).unrooted, bare);
+  std::string child = dir.write("child.toml", "extends = './bare.toml'\n");
+  EXPECT_EQ(load_file(child).unrooted, bare);
+  std::string none = dir.write("none.toml", "extends = 'none'\n[filesystem]\nro = ['/usr']\n");
+  LoadedProfile lp = load_file(none);
+  EXPECT_TRUE(lp.unrooted.empty());
+  EXPECT_FALSE(lp.table.contains("extends"));
+  EXPECT_EQ(strings(lp.table, "filesystem.ro"), (std::vector<std::string>{"/usr"}));
+  EXPECT_TRUE(load_file(dir.write("d.toml", "extends = 'default'\n")).unrooted.empty());
+  EXPECT_TRUE(load_profile("", testing::test_variables()).unrooted.empty());
+}
+
+// With an ErrorList, merge and variable errors are all collected.
+TEST_F(Loader, CollectsEveryMergeAndVariableError) {
+  std::string p = dir.write("p.toml",
+                            "extends = 'default'\n[filesystem]\nro = ['!/nope', '${NOPE}']\ntmpfs = ['!/tmp']\n"
+                            "[namespaces]\nhostname = true\n");
+  ErrorList errors;
+  LoadOptions opts;
+  opts.errors = &errors;
+  load_profile(p, testing::test_variables(), {}, opts);
+  std::string e = error_of([&] { errors.throw_if_any(); });
+  EXPECT_NE(e.find(p + ":3:7: [filesystem] ro: '!/nope' removes nothing"), std::string::npos) << e;
+  EXPECT_NE(e.find(p + ":3:17: unknown variable ${NOPE}"), std::string::npos) << e;
+  EXPECT_NE(e.find(p + ":4:10: [filesystem] tmpfs: '!/tmp' removes nothing: no inherited entry '/tmp' (did you mean "
+                       "'!/tmp:mode=1777'?)"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find(p + ":6:12: [namespaces] hostname is a boolean here but a string"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace sbx

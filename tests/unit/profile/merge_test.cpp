@@ -75,6 +75,25 @@ TEST(Merge, BangThatRemovesNothingIsAnError) {
             "child.toml:2:15: [filesystem] ro: '!/ussr' removes nothing: no inherited entry '/ussr'");
 }
 
+// "!/tmp" when the inherited entry is "/tmp:mode=1777", "!/opt" for "?/opt": the entry
+// it probably means is suggested.
+TEST(Merge, BangThatRemovesNothingSuggestsTheEntryForTheSamePath) {
+  EXPECT_EQ(error_of([] { merged("[filesystem]\ntmpfs = ['/tmp:mode=1777', '/run']\n", "[filesystem]\ntmpfs = ['!/tmp']\n"); }),
+            "child.toml:2:10: [filesystem] tmpfs: '!/tmp' removes nothing: no inherited entry '/tmp' "
+            "(did you mean '!/tmp:mode=1777'?)");
+  EXPECT_EQ(error_of([] { merged("[filesystem]\nro = ['/usr', '?/opt']\n", "[filesystem]\nro = ['!/opt']\n"); }),
+            "child.toml:2:7: [filesystem] ro: '!/opt' removes nothing: no inherited entry '/opt' (did you mean '!?/opt'?)");
+}
+
+// A number and a string replace each other (timeout = 45 over timeout = "1m"); the
+// schema, not the merge, judges the value.
+TEST(Merge, ANumberAndAStringReplaceEachOther) {
+  toml::table t = merged("[process]\ntimeout = '1m'\n", "[process]\ntimeout = 45\n");
+  EXPECT_EQ(t.at_path("process.timeout").value_or(int64_t{0}), 45);
+  t = merged("[limits]\nnofile = 1024\n", "[limits]\nnofile = 'unlimited'\n");
+  EXPECT_EQ(t.at_path("limits.nofile").value_or(std::string()), "unlimited");
+}
+
 TEST(Merge, BangInAnArrayTheBaseDoesNotHaveIsAnError) {
   EXPECT_EQ(error_of([] { merged("[filesystem]\nro = ['/usr']\n", "[filesystem]\nrw = ['!/usr']\n"); }),
             "child.toml:2:7: [filesystem] rw: '!/usr' removes nothing: no inherited entry '/usr'");

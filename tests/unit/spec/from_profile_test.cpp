@@ -198,6 +198,13 @@ TEST_F(FromProfile, Process) {
   EXPECT_EQ(build("[process]\numask = 0o077\n").process.umask, 077u);
 }
 
+// sbx-profile(5): "a bare number is seconds".
+TEST_F(FromProfile, TimeoutAsABareNumberIsSeconds) {
+  Spec s = build("[process]\ntimeout = 45\n");
+  ASSERT_TRUE(s.sbx.timeout);
+  EXPECT_EQ(s.sbx.timeout->count(), 45000);
+}
+
 TEST_F(FromProfile, NamespacesAndNetwork) {
   Spec s = build("[namespaces]\npid = false\nipc = false\nuts = false\ncgroup = false\n[network]\nmode = 'host'\n"
                  "[filesystem]\nproc = false\n");
@@ -394,10 +401,12 @@ TEST_F(FromProfile, BadFullMounts) {
 
 TEST_F(FromProfile, BadProcessValues) {
   EXPECT_EQ(err("[process]\ntimeout = '10 minutes'\n"),
-            "p.toml:2:11: [process] timeout: invalid duration \"10 minutes\" (like \"90s\", \"30m\", \"1h30m\")");
+            "p.toml:2:11: [process] timeout: invalid duration \"10 minutes\" (like \"90s\", \"30m\", \"1h30m\", or 45 for seconds)");
   EXPECT_EQ(err("[process]\ntimeout = '0s'\n"),
-            "p.toml:2:11: [process] timeout: invalid duration \"0s\" (like \"90s\", \"30m\", \"1h30m\")");
-  EXPECT_EQ(err("[process]\ntimeout = 30\n"), "p.toml:2:11: [process] timeout must be a string, not an integer");
+            "p.toml:2:11: [process] timeout: invalid duration \"0s\" (like \"90s\", \"30m\", \"1h30m\", or 45 for seconds)");
+  EXPECT_EQ(err("[process]\ntimeout = 0\n"), "p.toml:2:11: [process] timeout must be a positive number of seconds, not 0");
+  EXPECT_EQ(err("[process]\ntimeout = 1.5\n"),
+            "p.toml:2:11: [process] timeout must be a number of seconds or a duration like \"90s\", not a float");
   EXPECT_EQ(err("[process]\numask = '0999'\n"), "p.toml:2:9: [process] umask must be an octal mode like \"022\" or 0o022");
   EXPECT_EQ(err("[process]\numask = 0o1000\n"), "p.toml:2:9: [process] umask must be an octal mode like \"022\" or 0o022");
   EXPECT_EQ(err("[process]\nuid = -1\n"), "p.toml:2:7: [process] uid must be between 0 and 4294967294, not -1");
@@ -533,6 +542,86 @@ TEST_F(FromProfile, NothingIsSilentlyIgnoredInEveryTable) {
     std::string e = err(std::string("[") + table + "]\nxyzzy = 1\n");
     EXPECT_EQ(e, std::string("p.toml:2:1: unknown key 'xyzzy' in [") + table + "]") << table;
   }
+}
+
+}  // namespace
+}  // namespace sbx
+
+namespace sbx {
+namespace {
+
+// Every error of a file in one go, in file order, each with file:line:col.
+TEST_F(FromProfile, ReportsEveryErrorOfAFileAtOnce) {
+  std::string e = err(
+      "[filesystem]\nrox = ['/usr']\nro = ['relative']\ntmpfs = 5\n"
+      "[process]\ncwd = 3\numask = '999'\n"
+      "[network]\nmode = 'hots'\n"
+      "[namespaces]\nhostnam = 'x'\n");
+  EXPECT_EQ(e,
+            "p.toml:2:1: unknown key 'rox' in [filesystem] (did you mean 'ro'?)\n"
+            "p.toml:3:7: [filesystem] ro: path must be absolute: \"relative\"\n"
+            "p.toml:4:9: [filesystem] tmpfs must be an array of strings, not an integer\n"
+            "p.toml:6:7: [process] cwd must be a string, not an integer\n"
+            "p.toml:7:9: [process] umask must be an octal mode like \"022\" or 0o022\n"
+            "p.toml:9:8: [network] mode must be \"none\" or \"host\", not \"hots\" (did you mean 'host'?)\n"
+            "p.toml:11:1: unknown key 'hostnam' in [namespaces] (did you mean 'hostname'?)");
+}
+
+TEST_F(FromProfile, TooManyErrorsAreCut) {
+  std::string text = "[filesystem]\n";
+  for (int i = 0; i < 25; ++i) text += "bad" + std::to_string(i) + " = 1\n";
+  std::string e = err(text);
+  EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 20) << e;
+  EXPECT_NE(e.find("\n... and 5 more errors"), std::string::npos) << e;
+}
+
+// Keys in the wrong place say where they belong, rather than the nearest spelling.
+TEST_F(FromProfile, MisplacedKeysSayWhereTheyBelong) {
+  EXPECT_EQ(err("[process]\nkeep_env = ['CI']\n"),
+            "p.toml:2:1: unknown key 'keep_env' in [process]; variables are kept, set and unset in [process.env]: "
+            "[process.env] keep = ...");
+  EXPECT_EQ(err("timeout = '10m'\n"),
+            "p.toml:1:1: unknown key 'timeout' at the top level; timeout belongs in [process]: write it below a "
+            "[process] line");
+  EXPECT_EQ(err("[env]\nset = { A = 'b' }\n"),
+            "p.toml:1:2: unknown table [env]; the environment is [process.env] (keep, set, unset)");
+  EXPECT_EQ(err("[limits]\nmemory = '4G'\n"),
+            "p.toml:2:1: unknown key 'memory' in [limits]; there is no memory limit as such: 'as' caps the address "
+            "space (virtual memory), as = \"4G\"");
+}
+
+}  // namespace
+}  // namespace sbx
+
+namespace sbx {
+namespace {
+
+// The directories leading to the project in a private tmpfs are read-only: the topmost
+// one below the tmpfs; none when the project is directly in it, or not in a tmpfs.
+TEST_F(FromProfile, TheProjectsParentsInAPrivateTmpfsAreReadOnly) {
+  const std::string text = "[filesystem]\nrw = ['${PWD}']\ntmpfs = ['${HOME}', '/tmp:mode=1777']\n";
+  auto dirs = [&](const std::string& cwd) {
+    BuildContext ctx = testing::test_context();
+    ctx.cwd = cwd;
+    Variables v = testing::test_variables();
+    v.values["PWD"] = cwd;
+    std::string p = dir.write("parents.toml", text);
+    return build_spec(load_profile(p, v).table, ctx).sbx.readonly_dirs;
+  };
+  EXPECT_EQ(dirs("/home/u/src/proj"), (std::vector<std::string>{"/home/u/src"}));
+  EXPECT_EQ(dirs("/home/u/a/b/c/proj"), (std::vector<std::string>{"/home/u/a"}));
+  EXPECT_EQ(dirs("/tmp/build/proj"), (std::vector<std::string>{"/tmp/build"}));
+  EXPECT_TRUE(dirs("/home/u/proj").empty());  // directly in $HOME: it stays writable
+  EXPECT_TRUE(dirs("/srv/proj").empty());     // below the read-only root already
+}
+
+TEST_F(FromProfile, TheCacheDirectoryIsInsideTheProject) {
+  BuildContext ctx = test_context();
+  ctx.cwd = "/work/proj";
+  EXPECT_EQ(build("[filesystem]\ncache = '${PWD}/.cache'\n", ctx).sbx.cache_dir, "/work/proj/.cache");
+  EXPECT_EQ(err("[filesystem]\ncache = '/var/cache/x'\n", ctx),
+            "p.toml:2:9: [filesystem] cache: \"/var/cache/x\" is not inside the project (/work/proj): sbx makes the "
+            "cache directory there");
 }
 
 }  // namespace
