@@ -14,7 +14,7 @@ namespace sbx::test {
 
 TEST(EcosystemNpmAddon, NodeGypBuildsOfflineWithTheSystemHeaders) {
   for (const char* tool : {"/usr/bin/node", "/usr/bin/npm", "/usr/bin/make", "/usr/bin/python3"})
-    ASSERT_TRUE(is_executable(tool)) << tool << " is missing: install tests/ecosystem-packages.txt";
+    ASSERT_TRUE(is_executable(tool)) << tool << " is missing: run tools/install-deps.sh test";
   ASSERT_TRUE(std::filesystem::exists("/usr/include/node/node_api.h")) << "Node's headers are missing (libnode-dev)";
   std::string project = make_temp_dir(), home = make_temp_dir("home");
   copy_fixture("npm-addon", project);
