@@ -12,6 +12,7 @@
 #include "cli/overrides.hpp"
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
+#include "profile/source.hpp"
 #include "seccomp/audit.hpp"
 #include "seccomp/precompiled.hpp"
 #include "spec/bundle.hpp"
@@ -40,6 +41,12 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
   SBX_TRACE_POINT("parent: context");
   Spec spec = build_spec(lp.table, ctx);
   if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
+  // What must not change for the next run: the profile files and where profiles are
+  // looked up (kept read-only when a writable bind holds them: launch/guard.hpp).
+  if (for_run) {
+    spec.sbx.guarded_paths = std::move(lp.files);
+    for (auto& d : profile_search_dirs()) spec.sbx.guarded_paths.push_back(std::move(d));
+  }
   SBX_TRACE_POINT("parent: spec built");
   for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
   return spec;

@@ -134,6 +134,8 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
     merge_profile(out.table, std::move(overrides), canonical);
   }
   expand_profile_variables(out.table, vars);
+  for (const auto& id : loader.identities)
+    if (!id.empty() && id[0] == '/') out.files.push_back(id);
   out.chain = std::move(loader.chain);
   out.seccomp_from_builtin = std::move(loader.seccomp_from_builtin);
   return out;
