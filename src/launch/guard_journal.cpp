@@ -1,7 +1,8 @@
 // The journal of a run's missing protected paths (launch/guard.hpp): what the next run
 // in the same directory cleans up when sbx was killed before its own check.
 //
-// $XDG_RUNTIME_DIR/sbx (else /tmp/sbx-UID), mode 0700 and ours, holds one file per
+// $XDG_RUNTIME_DIR/sbx (else $XDG_STATE_HOME/sbx or ~/.local/state/sbx; never below a
+// writable bind), mode 0700 and ours, holds one file per
 // run and writable directory, "DEV-INO.PID" (the directory's device and inode, the sbx
 // process), listing the relative paths that were missing, one a line. A normal end
 // removes it. A run that finds one for its own directory whose process is gone
@@ -29,11 +30,16 @@ namespace {
 
 std::string journal_dir() {
   if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x == '/') return std::string(x) + "/sbx";
-  return "/tmp/sbx-" + std::to_string(::getuid());
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x == '/') return std::string(x) + "/sbx";
+  if (const char* h = std::getenv("HOME"); h && *h == '/') return std::string(h) + "/.local/state/sbx";
+  return {};
 }
 
-// The journal directory, made if absent; invalid if it is not ours alone.
+// The journal directory, made if absent (with its parents); invalid if it is not ours
+// alone.
 UniqueFd open_journal_dir(const std::string& dir, std::string& why) {
+  for (size_t slash = dir.find('/', 1); slash != std::string::npos; slash = dir.find('/', slash + 1))
+    ::mkdir(dir.substr(0, slash).c_str(), 0700);
   if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) {
     why = dir + ": " + std::strerror(errno);
     return {};
@@ -55,8 +61,13 @@ UniqueFd open_journal_dir(const std::string& dir, std::string& why) {
 
 void Guard::clean_stale(std::vector<std::string>& warnings) {
   std::string dir = journal_dir(), why;
-  journal_dir_ = open_journal_dir(dir, why);
+  // Where the sandbox can write, a forged journal could name the user's own .git.
+  for (const auto& w : writable_)
+    if (!dir.empty() && (dir == w.source || dir.rfind(w.source + "/", 0) == 0 || w.source == "/"))
+      why = dir + " is inside the writable " + w.source;
+  if (why.empty()) journal_dir_ = open_journal_dir(dir, why);
   const UniqueFd& dfd = journal_dir_;
+  if (!dfd && dir.empty()) return;  // no $HOME: nowhere to keep it (said in sbx(1))
   if (!dfd) {
     warnings.push_back("cannot keep the journal of protected paths (" + why +
                        "): if sbx is killed, the next run cannot remove what the build made at them");
@@ -78,11 +89,19 @@ void Guard::clean_stale(std::vector<std::string>& warnings) {
     ::closedir(d);
     for (const auto& [i, n] : stale) {
       std::string text;
-      if (read_small_file(dfd.get(), n, text)) {
+      struct stat js {};
+      if (::fstatat(dfd.get(), n.c_str(), &js, AT_SYMLINK_NOFOLLOW) == 0 && read_small_file(dfd.get(), n, text)) {
         for (const auto& rel : split(text, '\n')) {
           if (rel.empty() || rel[0] == '/' || rel.find("..") != std::string::npos) continue;
           Probe p = probe_below(writable_[i].fd.get(), rel);
           if (p.what == Probe::What::Missing) continue;
+          // Made since that run started (the journal's time), not older than it.
+          struct stat ps {};
+          if (p.what == Probe::What::Exists) ps = p.st;
+          else if (::fstatat(p.parent.get(), p.name.c_str(), &ps, AT_SYMLINK_NOFOLLOW) < 0) continue;
+          if (ps.st_ctim.tv_sec < js.st_mtim.tv_sec ||
+              (ps.st_ctim.tv_sec == js.st_mtim.tv_sec && ps.st_ctim.tv_nsec < js.st_mtim.tv_nsec))
+            continue;
           remove_below(p.parent.get(), p.name);
           warnings.push_back("removed " + writable_[i].source + "/" + (p.what == Probe::What::Symlink ? p.symlink_at : rel) +
                              ": a protected path made by the build of an sbx run that was killed (journal " + dir + "/" +
