@@ -38,13 +38,13 @@ std::string journal_dir() {
 // The journal directory, made if absent (with its parents); invalid if it is not ours
 // alone.
 UniqueFd open_journal_dir(const std::string& dir, std::string& why) {
-  for (size_t slash = dir.find('/', 1); slash != std::string::npos; slash = dir.find('/', slash + 1))
-    ::mkdir(dir.substr(0, slash).c_str(), 0700);
-  if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) {
-    why = dir + ": " + std::strerror(errno);
-    return {};
+  if (::mkdir(dir.c_str(), 0700) < 0 && errno == ENOENT) {
+    for (size_t slash = dir.find('/', 1); slash != std::string::npos; slash = dir.find('/', slash + 1))
+      ::mkdir(dir.substr(0, slash).c_str(), 0700);
+    ::mkdir(dir.c_str(), 0700);
   }
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd && errno == ENOENT) return {};  // no $HOME, say: nowhere to keep it
   struct stat st {};
   if (!fd || ::fstat(fd.get(), &st) < 0) {
     why = dir + ": " + std::strerror(errno);
@@ -67,7 +67,7 @@ void Guard::clean_stale(std::vector<std::string>& warnings) {
       why = dir + " is inside the writable " + w.source;
   if (why.empty()) journal_dir_ = open_journal_dir(dir, why);
   const UniqueFd& dfd = journal_dir_;
-  if (!dfd && dir.empty()) return;  // no $HOME: nowhere to keep it (said in sbx(1))
+  if (!dfd && why.empty()) return;  // nowhere to keep it (said in sbx(1))
   if (!dfd) {
     warnings.push_back("cannot keep the journal of protected paths (" + why +
                        "): if sbx is killed, the next run cannot remove what the build made at them");
