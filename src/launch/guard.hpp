@@ -17,7 +17,7 @@
 //
 // After: a remembered path that now exists was made by the build: it is removed and
 // the run fails, naming it (check_after). A SIGKILL of sbx skips this; a journal in
-// $XDG_RUNTIME_DIR/sbx (else ~/.local/state/sbx) lists what the run was watching, and the
+// $XDG_RUNTIME_DIR/sbx (none without XDG_RUNTIME_DIR) lists what the run was watching, and the
 // next run in the same directory removes what a killed run's build made there.
 #pragma once
 #include <sys/types.h>

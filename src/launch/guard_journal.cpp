@@ -1,10 +1,9 @@
 // The journal of a run's missing protected paths (launch/guard.hpp): what the next run
 // in the same directory cleans up when sbx was killed before its own check.
 //
-// $XDG_RUNTIME_DIR/sbx (else $XDG_STATE_HOME/sbx or ~/.local/state/sbx; never below a
-// writable bind), mode 0700 and ours, holds one file per
-// run and writable directory, "DEV-INO.PID" (the directory's device and inode, the sbx
-// process), listing the relative paths that were missing, one a line. A normal end
+// $XDG_RUNTIME_DIR/sbx (never below a writable bind; no journal without
+// XDG_RUNTIME_DIR), mode 0700 and ours, holds one file per run and writable
+// directory, "DEV-INO.PID" (the directory's device and inode, the sbx process), listing the relative paths that were missing, one a line. A normal end
 // removes it. A run that finds one for its own directory whose process is gone
 // removes the listed paths that exist now (the killed run's build made them), says
 // so, and removes the file.
@@ -29,20 +28,15 @@ namespace sbx {
 namespace {
 
 std::string journal_dir() {
+  // Runtime state of this user's session (a private tmpfs); sbx writes nothing to $HOME
+  // or /tmp of its own accord.
   if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x == '/') return std::string(x) + "/sbx";
-  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x == '/') return std::string(x) + "/sbx";
-  if (const char* h = std::getenv("HOME"); h && *h == '/') return std::string(h) + "/.local/state/sbx";
   return {};
 }
 
-// The journal directory, made if absent (with its parents); invalid if it is not ours
-// alone.
+// The journal directory, made if absent; invalid if it is not ours alone.
 UniqueFd open_journal_dir(const std::string& dir, std::string& why) {
-  if (::mkdir(dir.c_str(), 0700) < 0 && errno == ENOENT) {
-    for (size_t slash = dir.find('/', 1); slash != std::string::npos; slash = dir.find('/', slash + 1))
-      ::mkdir(dir.substr(0, slash).c_str(), 0700);
-    ::mkdir(dir.c_str(), 0700);
-  }
+  ::mkdir(dir.c_str(), 0700);
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd && errno == ENOENT) return {};  // no $HOME, say: nowhere to keep it
   struct stat st {};
