@@ -79,6 +79,10 @@ Guard Guard::prepare(const Spec& spec, std::vector<std::string>& warnings) {
     for (const auto& rel : spec.sbx.protect) g.guard_path(w, rel, spec.mounts, "protect");
   }
   for (const auto& p : spec.sbx.guarded_paths) {
+    for (const auto& w : g.writable_)
+      if (w.source == p)
+        throw Error("the writable " + p + " is where sbx reads profiles from: the sandbox could rewrite what the next "
+                    "run does; run sbx from another directory");
     size_t best = g.writable_.size();
     std::string rel;
     for (size_t w = 0; w < g.writable_.size(); ++w) {

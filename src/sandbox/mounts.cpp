@@ -100,7 +100,7 @@ int open_confined(int oldroot_fd, const MountStep& step) {
 // the inode it looked at (a concurrent rename may have put another one there).
 void check_identity(const MountStep& step, const struct stat& st, const char* path) {
   if (step.dev == 0 || (st.st_dev == step.dev && st.st_ino == step.ino)) return;
-  fail("refusing to mount", path, ESTALE);
+  fail("refusing to mount (it is not what sbx checked: renamed while sbx started?)", path, ESTALE);
 }
 
 // Protect: the object at `destination` (in the new root) read-only over itself.

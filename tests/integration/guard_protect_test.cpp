@@ -184,5 +184,18 @@ TEST(GuardProfileFiles, AnSbxUnpackedInTheWorkspaceKeepsItsProfileDirectory) {
   EXPECT_FALSE(exists(dir + "/sbx/share/sbx/profiles/npm.toml"));
 }
 
+TEST(GuardProfileFiles, AProfileDirectoryIsNeverTheWritableProject) {
+  std::string config = make_temp_dir("config");
+  std::filesystem::create_directories(config + "/sbx/profiles");
+  for (const char* d : {"/sbx", "/sbx/profiles"}) ::chown((config + d).c_str(), test_uid(), test_gid());
+  RunOptions o;
+  o.cwd = config + "/sbx/profiles";
+  o.env = {"XDG_CONFIG_HOME=" + config};
+  Result r = sbx({"run", "--", "/bin/sh", "-c", "echo 'extends = \"network\"' > npm.toml"}, o);
+  EXPECT_EQ(r.status, 125);
+  EXPECT_NE(r.err.find("is where sbx reads profiles from"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(config + "/sbx/profiles/npm.toml"));
+}
+
 }  // namespace
 }  // namespace sbx::test
