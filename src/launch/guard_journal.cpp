@@ -55,6 +55,7 @@ UniqueFd open_journal_dir(const std::string& dir, std::string& why) {
 
 void Guard::clean_stale(std::vector<std::string>& warnings) {
   std::string dir = journal_dir(), why;
+  if (dir.empty()) return;  // no XDG_RUNTIME_DIR: no journal (said in sbx(1))
   // Where the sandbox can write, a forged journal could name the user's own .git.
   for (const auto& w : writable_)
     if (!dir.empty() && (dir == w.source || dir.rfind(w.source + "/", 0) == 0 || w.source == "/"))
