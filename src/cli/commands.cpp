@@ -38,6 +38,10 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
   BuildContext ctx = BuildContext::from_process(std::move(command));
   ctx.caller_user = vars.values["USER"];
   ctx.profile_name = profile.empty() ? "default" : profile;
+  // One reading of the working directory for ${PWD} and the project: a rename between
+  // two getcwd() calls must not make them differ (the project is bound from the working
+  // directory only when its bind's source is this path).
+  if (auto pwd = vars.values.find("PWD"); pwd != vars.values.end()) ctx.cwd = pwd->second;
   SBX_TRACE_POINT("parent: context");
   Spec spec = build_spec(lp.table, ctx);
   if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
