@@ -56,6 +56,7 @@ struct ChainLoader {
   bool seccomp_above = false;           // a more derived layer (or the command line) sets seccomp
   std::string seccomp_from_builtin;     // see LoadOptions::prebuilt_seccomp
   bool mixed = false;
+  std::vector<std::string> named_files;  // their paths as named (absolute, not resolved)
 
   toml::table parse(const ProfileSource& src) {
     if (src.builtin && !seccomp_above && opts.prebuilt_seccomp &&
@@ -82,6 +83,13 @@ struct ChainLoader {
       throw Error(extends_at + ": `extends` nests deeper than " + std::to_string(kMaxExtendsDepth) + " profiles");
     identities.push_back(src.identity);
     chain.push_back(src.display);
+    // The path as named too: a symlink there (./sandbox.toml -> conf/x.toml) is a file
+    // of the chain the sandbox must not repoint either.
+    if (!src.builtin) {
+      std::error_code ec;
+      auto named = std::filesystem::absolute(src.name, ec).lexically_normal();
+      if (!ec) named_files.push_back(named.string());
+    }
 
     toml::table t = parse(src);
     refuse_nul(t);
@@ -126,7 +134,7 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
   LoadedProfile out;
   std::optional<toml::table> overrides_again;
   if (opts.prebuilt_seccomp) overrides_again = overrides;
-  ChainLoader loader{canonical, opts, {}, {}, overrides.contains("seccomp"), {}, false};
+  ChainLoader loader{canonical, opts, {}, {}, overrides.contains("seccomp"), {}, false, {}};
   out.table = loader.load(src, src.display);
   if (loader.mixed) return load_profile(src, vars, std::move(*overrides_again), {});
   if (!overrides.empty()) {
@@ -136,6 +144,8 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
   expand_profile_variables(out.table, vars);
   for (const auto& id : loader.identities)
     if (!id.empty() && id[0] == '/') out.files.push_back(id);
+  for (auto& f : loader.named_files)
+    if (std::find(out.files.begin(), out.files.end(), f) == out.files.end()) out.files.push_back(std::move(f));
   out.chain = std::move(loader.chain);
   out.seccomp_from_builtin = std::move(loader.seccomp_from_builtin);
   return out;

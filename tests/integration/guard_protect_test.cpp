@@ -184,6 +184,20 @@ TEST(GuardProfileFiles, AnSbxUnpackedInTheWorkspaceKeepsItsProfileDirectory) {
   EXPECT_FALSE(exists(dir + "/sbx/share/sbx/profiles/npm.toml"));
 }
 
+TEST(GuardProfileFiles, ASymlinkedProfileInTheProjectIsRefused) {
+  std::string dir = make_temp_dir();
+  ::mkdir((dir + "/conf").c_str(), 0755);
+  ::chown((dir + "/conf").c_str(), test_uid(), test_gid());
+  write_file(dir + "/conf/real.toml", "extends = \"default\"\n");
+  ASSERT_EQ(::symlink("conf/real.toml", (dir + "/sandbox.toml").c_str()), 0);
+  ::lchown((dir + "/sandbox.toml").c_str(), test_uid(), test_gid());
+  // The sandbox could point the link at a profile of its own for the next run.
+  Result r = in_sandbox(dir, "ln -sf /dev/null sandbox.toml", {"./sandbox.toml"});
+  EXPECT_EQ(r.status, 125);
+  EXPECT_NE(r.err.find(dir + "/sandbox.toml is a symlink"), std::string::npos) << r.err;
+  EXPECT_EQ(std::filesystem::read_symlink(dir + "/sandbox.toml").string(), "conf/real.toml");
+}
+
 TEST(GuardProfileFiles, AProfileDirectoryIsNeverTheWritableProject) {
   std::string config = make_temp_dir("config");
   std::filesystem::create_directories(config + "/sbx/profiles");
