@@ -245,9 +245,7 @@ void Guard::apply(Plan& plan) const {
   }
 }
 
-Guard::~Guard() {
-  if (!journal_.empty()) ::unlink(journal_.c_str());
-}
+Guard::~Guard() { end_journal(); }
 
 std::vector<std::string> Guard::check_after() {
   std::vector<std::string> created;
@@ -263,8 +261,7 @@ std::vector<std::string> Guard::check_after() {
       created.push_back(m.host + " (not removed: " + e.what() + ")");
     }
   }
-  if (!journal_.empty()) ::unlink(journal_.c_str());
-  journal_.clear();
+  end_journal();
   return created;
 }
 

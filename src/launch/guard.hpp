@@ -17,8 +17,8 @@
 //
 // After: a remembered path that now exists was made by the build: it is removed and
 // the run fails, naming it (check_after). A SIGKILL of sbx skips this; a journal in
-// $XDG_RUNTIME_DIR/sbx (none without XDG_RUNTIME_DIR) lists what the run was watching, and the
-// next run in the same directory removes what a killed run's build made there.
+// $XDG_RUNTIME_DIR/sbx (none without XDG_RUNTIME_DIR) lists what the run was watching,
+// and the next run in the same directory removes what a killed run's build made there.
 #pragma once
 #include <sys/types.h>
 
@@ -75,13 +75,14 @@ class Guard {
   std::vector<Missing> missing_;
   std::map<std::string, std::pair<uint64_t, uint64_t>> sources_;  // bind source -> dev, ino
   bool git_ = false;
-  std::string journal_;  // path of this run's journal, empty for none
-  UniqueFd journal_dir_;
+  std::vector<UniqueFd> journal_;  // per writable_ (launch/guard_journal.cpp); invalid: none
+  bool journal_dirty_ = false;
 
   void protect_git(size_t w, const std::vector<Mount>& mounts);
   void guard_path(size_t w, const std::string& rel, const std::vector<Mount>& mounts, const char* why);
   void clean_stale(std::vector<std::string>& warnings);
   void write_journal(std::vector<std::string>& warnings);
+  void end_journal() noexcept;
 };
 
 }  // namespace sbx
