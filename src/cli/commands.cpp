@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -50,6 +51,10 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
   if (for_run) {
     spec.sbx.guarded_paths = std::move(lp.files);
     for (auto& d : profile_search_dirs()) spec.sbx.guarded_paths.push_back(std::move(d));
+    // And sbx itself (a release unpacked in the CI workspace): the next run is its.
+    char exe[PATH_MAX];
+    if (ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1); n > 0)
+      spec.sbx.guarded_paths.emplace_back(exe, static_cast<size_t>(n));
   }
   SBX_TRACE_POINT("parent: spec built");
   for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());

@@ -110,7 +110,8 @@ struct SbxExtensions {
   // change or create (launch/guard.hpp).
   std::vector<std::string> protect;
   // Host paths the workload may not change or create when they lie under a writable
-  // bind: the profile files of the `extends` chain and the profile search directories.
+  // bind: the profile files of the `extends` chain, the profile search directories and
+  // the sbx binary.
   std::vector<std::string> guarded_paths;
   std::string description;
   std::string profile;  // where the spec came from, for messages

@@ -177,11 +177,15 @@ TEST(GuardProfileFiles, AnSbxUnpackedInTheWorkspaceKeepsItsProfileDirectory) {
   std::filesystem::create_directories(dir + "/sbx/share/sbx/profiles");
   for (const char* d : {"/sbx/share", "/sbx/share/sbx", "/sbx/share/sbx/profiles"})
     ::chown((dir + d).c_str(), test_uid(), test_gid());
+  std::string binary = read_file(dir + "/sbx/bin/sbx");
   r = run({dir + "/sbx/bin/sbx", "run", "npm", "--", "/bin/sh", "-c",
-           "printf '" + evil + "' > sbx/share/sbx/profiles/npm.toml; true"},
+           "printf '" + evil + "' > sbx/share/sbx/profiles/npm.toml; cp /bin/true sbx/bin/x; mv -f sbx/bin/x sbx/bin/sbx; "
+           "rm -f sbx/bin/sbx; true"},
           o);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_FALSE(exists(dir + "/sbx/share/sbx/profiles/npm.toml"));
+  // sbx itself cannot be replaced either.
+  EXPECT_TRUE(read_file(dir + "/sbx/bin/sbx") == binary);
 }
 
 TEST(GuardProfileFiles, ASymlinkedProfileInTheProjectIsRefused) {
