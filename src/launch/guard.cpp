@@ -38,12 +38,33 @@ bool at_or_below(const std::string& path, const std::string& dir) { return path 
 
 Guard Guard::prepare(const Spec& spec, std::vector<std::string>& warnings) {
   Guard g;
-  for (const auto& m : spec.mounts) {
-    if (!m.is_bind() || m.has_option("ro") || m.source == "/") continue;
+  // Outer ones first: one below another is opened beneath it, as the child does.
+  std::vector<const Mount*> rw;
+  for (const auto& m : spec.mounts)
+    if (m.is_bind() && !m.has_option("ro") && m.source != "/") rw.push_back(&m);
+  std::stable_sort(rw.begin(), rw.end(), [](const Mount* a, const Mount* b) { return a->source.size() < b->source.size(); });
+  for (const Mount* mp : rw) {
+    const Mount& m = *mp;
     bool from_cwd = !spec.sbx.project.empty() && m.source == spec.sbx.project;
-    UniqueFd fd(from_cwd ? ::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)
-                         : ::open(m.source.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) continue;  // a file, or absent: the child reports what matters
+    const Writable* outer = nullptr;
+    std::string rest;
+    for (const auto& w : g.writable_)
+      if (std::string r = below(m.source, w.source); !r.empty() && (!outer || w.source.size() > outer->source.size()))
+        outer = &w, rest = r;
+    UniqueFd fd;
+    if (from_cwd) {
+      fd.reset(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    } else if (outer) {
+      int f;
+      do {
+        f = sys_openat2(outer->fd.get(), rest.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC,
+                        RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+      } while (f < 0 && errno == EAGAIN);
+      fd.reset(f);
+    } else {
+      fd.reset(::open(m.source.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    }
+    if (!fd) continue;  // a file, absent, or leading out of its writable parent: the child says so
     struct stat st {};
     if (::fstat(fd.get(), &st) < 0) throw_errno("stat " + m.source);
     if (!from_cwd) g.sources_[m.source] = {st.st_dev, st.st_ino};
