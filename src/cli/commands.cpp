@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "launch/cache_dir.hpp"
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
+#include "profile/source.hpp"
 #include "seccomp/audit.hpp"
 #include "seccomp/precompiled.hpp"
 #include "spec/bundle.hpp"
@@ -42,11 +44,25 @@ Spec resolve(const std::string& profile, const Overrides& o, std::vector<std::st
   BuildContext ctx = BuildContext::from_process(std::move(command));
   ctx.caller_user = vars.values["USER"];
   ctx.profile_name = profile.empty() ? "default" : profile;
+  // One reading of the working directory for ${PWD} and the project: a rename between
+  // two getcwd() calls must not make them differ (the project is bound from the working
+  // directory only when its bind's source is this path).
+  if (auto pwd = vars.values.find("PWD"); pwd != vars.values.end()) ctx.cwd = pwd->second;
   SBX_TRACE_POINT("parent: context");
   Spec spec = build_spec(lp.table, ctx, &errors);
   if (!lp.seccomp_from_builtin.empty()) spec.linux.seccomp = prebuilt_seccomp(lp.seccomp_from_builtin);
   if (!lp.unrooted.empty())
     if (auto w = unrooted_warning(lp.unrooted, spec); !w.empty()) spec.sbx.warnings.push_back(std::move(w));
+  // What must not change for the next run: the profile files and where profiles are
+  // looked up (kept read-only when a writable bind holds them: launch/guard.hpp).
+  if (for_run) {
+    spec.sbx.guarded_paths = std::move(lp.files);
+    for (auto& d : profile_search_dirs()) spec.sbx.guarded_paths.push_back(std::move(d));
+    // And sbx itself (a release unpacked in the CI workspace): the next run is its.
+    char exe[PATH_MAX];
+    if (ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1); n > 0)
+      spec.sbx.guarded_paths.emplace_back(exe, static_cast<size_t>(n));
+  }
   SBX_TRACE_POINT("parent: spec built");
   for (const auto& w : spec.sbx.warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
   return spec;

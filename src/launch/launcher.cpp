@@ -15,6 +15,7 @@
 
 #include "launch/channel.hpp"
 #include "launch/clone.hpp"
+#include "launch/guard.hpp"
 #include "launch/hints.hpp"
 #include "launch/idmap.hpp"
 #include "launch/prestart.hpp"
@@ -93,6 +94,9 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   PlanOptions plan_opts{opts.verbose, /*new_session=*/!interactive};
   uint64_t flags = clone_flags_for(spec);
   NotifyHandler notify(spec, opts.audit_log);
+  std::vector<std::string> guard_warnings;
+  Guard guard = Guard::prepare(spec, guard_warnings);
+  for (const auto& w : guard_warnings) std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
   SBX_TRACE_POINT("parent: launch");
 
   // The sandbox's first process: the prestarted one if it has the namespaces the Spec
@@ -112,6 +116,7 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
       PlanArena::Use use(pre->arena());
       shared = new (pre->arena().allocate(sizeof(Plan), alignof(Plan))) Plan();
       build_plan(spec, plan_opts, *shared);
+      guard.apply(*shared);
     } catch (const std::bad_alloc&) {
       shared = nullptr;  // a Plan too large for the mapping: start afresh below
     }
@@ -128,6 +133,7 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   }
   if (!prestarted) {
     build_plan(spec, plan_opts, heap_plan);
+    guard.apply(heap_plan);
     SBX_TRACE_POINT("parent: plan built");
     caps = std::make_unique<ChildCaps>();
     gate = std::make_unique<SignalGate>();  // the child inherits the signals blocked
@@ -178,6 +184,13 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
   if (out.setup_failed && out.setup_failed->err == ENOENT && std::strcmp(out.setup_failed->step, "bind source") == 0)
     if (auto m = missing_bind_source(spec, out.setup_failed->detail); !m.empty()) message = m;
   if (!message.empty()) std::fprintf(stderr, "sbx: %s\n", message.c_str());
+  // What the build made where the profile forbids it ([filesystem] protect) is gone
+  // again, and the run fails.
+  for (const auto& path : guard.check_after()) {
+    std::fprintf(stderr, "sbx: the sandbox created %s, which the profile protects ([filesystem] protect); removed it\n",
+                 path.c_str());
+    status = kExitSbxFailure;
+  }
   if (!opts.json_status.empty()) write_json_status(opts.json_status, child.pid, ns, out, status);
   SBX_TRACE_POINT("parent: status");
   return status;

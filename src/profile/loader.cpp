@@ -57,6 +57,7 @@ struct ChainLoader {
   std::string seccomp_from_builtin;     // see LoadOptions::prebuilt_seccomp
   bool mixed = false;
   std::string unrooted;                 // see LoadedProfile::unrooted
+  std::vector<std::string> named_files;  // their paths as named (absolute, not resolved)
 
   toml::table parse(const ProfileSource& src) {
     if (src.builtin && !seccomp_above && opts.prebuilt_seccomp &&
@@ -86,6 +87,13 @@ struct ChainLoader {
       throw Error(extends_at + ": `extends` nests deeper than " + std::to_string(kMaxExtendsDepth) + " profiles");
     identities.push_back(src.identity);
     chain.push_back(src.display);
+    // The path as named too: a symlink there (./sandbox.toml -> conf/x.toml) is a file
+    // of the chain the sandbox must not repoint either.
+    if (!src.builtin) {
+      std::error_code ec;
+      auto named = std::filesystem::absolute(src.name, ec).lexically_normal();
+      if (!ec) named_files.push_back(named.string());
+    }
 
     toml::table t = parse(src);
     refuse_nul(t);
@@ -135,7 +143,7 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
   LoadedProfile out;
   std::optional<toml::table> overrides_again;
   if (opts.prebuilt_seccomp) overrides_again = overrides;
-  ChainLoader loader{canonical, opts, {}, {}, overrides.contains("seccomp"), {}, false, {}};
+  ChainLoader loader{canonical, opts, {}, {}, overrides.contains("seccomp"), {}, false, {}, {}};
   out.table = loader.load(src, src.display);
   if (loader.mixed) {
     LoadOptions again;
@@ -147,6 +155,10 @@ LoadedProfile load_profile(const ProfileSource& src, const Variables& vars, toml
     merge_profile(out.table, std::move(overrides), canonical, opts.errors);
   }
   expand_profile_variables(out.table, vars, opts.errors);
+  for (const auto& id : loader.identities)
+    if (!id.empty() && id[0] == '/') out.files.push_back(id);
+  for (auto& f : loader.named_files)
+    if (std::find(out.files.begin(), out.files.end(), f) == out.files.end()) out.files.push_back(std::move(f));
   out.chain = std::move(loader.chain);
   out.seccomp_from_builtin = std::move(loader.seccomp_from_builtin);
   out.unrooted = std::move(loader.unrooted);

@@ -21,6 +21,7 @@ inline constexpr const char* kExtendsNothing = "none";
 struct LoadedProfile {
   toml::table table;                // merged, variables expanded; no `extends` key left
   std::vector<std::string> chain;   // display names, most derived first
+  std::vector<std::string> files;   // the chain's files: canonical and as named (no built-ins)
   // Set when the [seccomp] tables were left out (LoadOptions::prebuilt_seccomp): the
   // built-in profile whose resolved section the Spec is to take instead.
   std::string seccomp_from_builtin;

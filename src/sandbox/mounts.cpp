@@ -82,7 +82,8 @@ namespace {
 // Opens step.source beneath step.confine (a writable directory the workload may have
 // filled with symlinks in an earlier run): nothing may lead out of it. EXDEV if it does.
 int open_confined(int oldroot_fd, const MountStep& step) {
-  int dir = open_in_root(oldroot_fd, step.confine.c_str(), O_PATH | O_DIRECTORY);
+  int dir = step.confine_cwd ? ::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)
+                             : open_in_root(oldroot_fd, step.confine.c_str(), O_PATH | O_DIRECTORY);
   if (dir < 0) return -1;
   const char* rest = step.source.c_str() + step.confine.size() + 1;
   int fd;
@@ -95,13 +96,78 @@ int open_confined(int oldroot_fd, const MountStep& step) {
   return fd;
 }
 
+// The object the parent checked, or a failure naming it: what sbx opens now must be
+// the inode it looked at (a concurrent rename may have put another one there).
+void check_identity(const MountStep& step, const struct stat& st, const char* path) {
+  if (step.dev == 0 || (st.st_dev == step.dev && st.st_ino == step.ino)) return;
+  fail("refusing to mount (it is not what sbx checked: renamed while sbx started?)", path, ESTALE);
+}
+
+// Protect: the object at `destination` (in the new root) read-only over itself.
+void protect_in_place(int newroot_fd, const MountStep& step) {
+  const char* dst = step.destination.c_str();
+  int fd = open_in_root(newroot_fd, dst, O_PATH | O_NOFOLLOW);
+  if (fd < 0) fail_errno("open protected path", dst);
+  struct stat st {};
+  if (::fstat(fd, &st) < 0) fail_errno("stat protected path", dst);
+  check_identity(step, st, dst);
+  const char* what = "";
+  if (bind_fd(fd, fd, step.attr_set | MOUNT_ATTR_RDONLY, false, &what) < 0) {
+    char detail[PATH_MAX + 32];
+    std::snprintf(detail, sizeof detail, "%s (%s)", dst, what);
+    fail_errno("protect (read-only bind)", detail);
+  }
+  ::close(fd);
+  verbose("protect %s (read-only)", dst);
+}
+
+// Content: a file holding step.source, written in the new root's tmpfs (still
+// private to sbx), bound read-only over `destination`, then unlinked from the tmpfs.
+void content_over(int newroot_fd, const MountStep& step) {
+  const char* dst = step.destination.c_str();
+  int tfd = open_in_root(newroot_fd, dst, O_PATH | O_NOFOLLOW);
+  if (tfd < 0) fail_errno("open", dst);
+  struct stat st {};
+  if (::fstat(tfd, &st) < 0) fail_errno("stat", dst);
+  check_identity(step, st, dst);
+  if (!S_ISREG(st.st_mode)) fail("replace", dst, EINVAL);
+  static const char kName[] = ".sbx-content";
+  int wfd = ::openat(newroot_fd, kName, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+  if (wfd < 0) fail_errno("create a copy of", dst);
+  size_t done = 0, len = step.source.size();
+  while (done < len) {
+    ssize_t n = ::write(wfd, step.source.data() + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail_errno("write a copy of", dst);
+    done += static_cast<size_t>(n);
+  }
+  ::close(wfd);
+  int sfd = ::openat(newroot_fd, kName, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (sfd < 0) fail_errno("open the copy of", dst);
+  const char* what = "";
+  if (bind_fd(sfd, tfd, step.attr_set | MOUNT_ATTR_RDONLY, false, &what) < 0) {
+    char detail[PATH_MAX + 32];
+    std::snprintf(detail, sizeof detail, "%s (%s)", dst, what);
+    fail_errno("bind a sanitized copy over", detail);
+  }
+  if (::unlinkat(newroot_fd, kName, 0) < 0) fail_errno("remove the copy's name", kName);
+  ::close(sfd);
+  ::close(tfd);
+  verbose("sanitized copy on %s (read-only)", dst);
+}
+
 }  // namespace
 
 void do_mount(int oldroot_fd, int newroot_fd, const MountStep& step) {
   const char* dst = step.destination.c_str();
+  if (step.kind == MountStep::Kind::Protect) return protect_in_place(newroot_fd, step);
+  if (step.kind == MountStep::Kind::Content) return content_over(newroot_fd, step);
   if (step.kind == MountStep::Kind::Bind) {
     const char* src = step.source.c_str();
-    int sfd = step.confine.empty() ? open_in_root(oldroot_fd, src, O_PATH) : open_confined(oldroot_fd, step);
+    // The project: the working directory this process inherited from sbx.
+    int sfd = step.from_cwd          ? ::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)
+              : step.confine.empty() ? open_in_root(oldroot_fd, src, O_PATH)
+                                     : open_confined(oldroot_fd, step);
     if (sfd < 0) {
       if (errno == EXDEV) {
         char detail[PATH_MAX * 2];
@@ -116,6 +182,7 @@ void do_mount(int oldroot_fd, int newroot_fd, const MountStep& step) {
     }
     struct stat st {};
     if (::fstat(sfd, &st) < 0) fail_errno("stat bind source", src);
+    check_identity(step, st, src);
     int tfd = make_mountpoint(newroot_fd, dst, S_ISDIR(st.st_mode));
     if (tfd < 0) fail_errno("create mount point", dst);
     const char* what = "";

@@ -3,6 +3,7 @@
 #include <sys/mount.h>
 
 #include <algorithm>
+#include <string_view>
 #include <type_traits>
 
 #include "seccomp/compile.hpp"
@@ -26,13 +27,14 @@ ChildCaps::~ChildCaps() {
 
 namespace {
 
-MountStep mount_step(const Mount& m) {
+MountStep mount_step(const Mount& m, const std::string& project) {
   MountStep s;
   s.destination = plan_string(m.destination);
   s.optional = m.optional;
   if (m.is_bind()) {
     s.kind = MountStep::Kind::Bind;
     s.source = plan_string(m.source);
+    s.from_cwd = !project.empty() && m.source == project;
     s.recursive = !m.has_option("bind");
   } else {
     s.kind = MountStep::Kind::Filesystem;
@@ -61,7 +63,7 @@ MountStep mount_step(const Mount& m) {
 
 void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
   plan.mounts.reserve(spec.mounts.size());
-  for (const auto& m : spec.mounts) plan.mounts.push_back(mount_step(m));
+  for (const auto& m : spec.mounts) plan.mounts.push_back(mount_step(m, spec.sbx.project));
   // Sources below a writable bind's source are resolved beneath it (the longest one).
   // The writable sources are few (the project): collect them once, so this stays linear.
   std::vector<const std::string*> writable;
@@ -74,6 +76,7 @@ void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
           step.source[w->size()] == '/' && w->size() > step.confine.size())
         step.confine = plan_string(*w);
     }
+    step.confine_cwd = !step.confine.empty() && std::string_view(step.confine) == spec.sbx.project;
   }
   for (const auto& l : spec.sbx.symlinks) plan.symlinks.push_back({plan_string(l.target), plan_string(l.path)});
   for (const auto& p : spec.linux.masked_paths) plan.masked_paths.push_back(plan_string(p));

@@ -17,9 +17,15 @@
 namespace sbx {
 
 struct MountStep {
-  enum class Kind { Bind, Filesystem };  // Filesystem: tmpfs, proc, devpts, mqueue, sysfs
+  // Filesystem: tmpfs, proc, devpts, mqueue, sysfs.
+  // Protect: what is at `destination` (in the new root, where an earlier bind put it)
+  //   bound read-only over itself, after checking it is the object sbx checked on the
+  //   host (`dev`/`ino`): a project's .git, a profile file (launch/guard.hpp).
+  // Content: a read-only file holding `source` bound over the file at `destination`
+  //   (same check): the sanitized .git/config.
+  enum class Kind { Bind, Filesystem, Protect, Content };
   Kind kind = Kind::Bind;
-  PlanString source;       // bind: host path; filesystem: the fs type ("tmpfs")
+  PlanString source;       // bind: host path; filesystem: the fs type ("tmpfs"); content: the bytes
   PlanString destination;  // inside the new root
   PlanVector<std::pair<PlanString, PlanString>> fs_options;  // fsconfig key/value ("" value: a flag)
   uint64_t attr_set = 0;    // MOUNT_ATTR_RDONLY | NOSUID | NODEV | NOEXEC | atime
@@ -29,6 +35,14 @@ struct MountStep {
   // A bind source inside a writable bind's source (the project) is resolved beneath
   // that directory: the workload could have planted symlinks there in an earlier run.
   PlanString confine;
+  // Bind: the source is the directory sbx was started in (the project), taken from the
+  // working directory the child inherited, never resolved again by path (a concurrent
+  // rename could swap it for a symlink to $HOME). confine_cwd: `confine` is that one.
+  bool from_cwd = false;
+  bool confine_cwd = false;
+  // Bind, Protect, Content: the inode the parent checked (dev 0: no check). The child
+  // refuses to go on if what it opened is another one.
+  uint64_t dev = 0, ino = 0;
 };
 
 struct PlanSymlink {

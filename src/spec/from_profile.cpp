@@ -63,6 +63,23 @@ std::string normalize_sandbox_path(const std::string& p) {
 
 namespace {
 
+// A [filesystem] protect entry: a path relative to a writable bind, normalised
+// ("./.git/" -> ".git").
+std::string normalize_protect_path(const std::string& p) {
+  if (p.empty()) throw Error("empty path");
+  if (has_control_chars(p)) throw Error("control character in path \"" + printable(p) + "\"");
+  if (p[0] == '/') throw Error("path must be relative to the writable directory, not absolute: \"" + p + "\"");
+  std::string out;
+  for (const auto& comp : split(p, '/')) {
+    if (comp.empty() || comp == ".") continue;
+    if (comp == "..") throw Error("'..' is not allowed in a path: \"" + p + "\"");
+    if (comp.size() > NAME_MAX) throw Error("path component longer than NAME_MAX: \"" + comp.substr(0, 32) + "...\"");
+    out += (out.empty() ? "" : "/") + comp;
+  }
+  if (out.empty()) throw Error("\"" + p + "\" names the writable directory itself");
+  return out;
+}
+
 size_t depth(const std::string& path) {
   return path == "/" ? 0 : static_cast<size_t>(std::count(path.begin(), path.end(), '/'));
 }
@@ -448,6 +465,8 @@ struct Builder {
         spec.linux.masked_paths.push_back(p);
     }
     spec.linux.readonly_paths = oci_default_readonly_paths();
+    for (const auto& e : r.strings("protect"))
+      spec.sbx.protect.push_back(at(r, *e.node, "protect", [&] { return normalize_protect_path(e.value); }));
     spec.root.readonly = r.boolean("root_readonly").value_or(true);
     if (auto c = r.string("cache"); c && !c->empty()) {
       spec.sbx.cache_dir = at(r, *r.get("cache"), "cache", [&] {
@@ -774,6 +793,7 @@ Spec build_spec(const toml::table& profile, const BuildContext& ctx, const Error
     }
   });
   b.spec.sbx.profile = ctx.profile_name;
+  b.spec.sbx.project = ctx.cwd;
   section([&] { b.process(top.table("process")); });
   section([&] { b.namespaces(top.table("namespaces"), top.table("network")); });
   section([&] { b.filesystem(top.table("filesystem")); });

@@ -113,6 +113,16 @@ struct SbxExtensions {
     std::string log;    // JSON-lines file, empty for none
   };
   std::optional<Notify> notify;
+  // The directory sbx was started in, when it is the project: binds of exactly this
+  // source are made from the working directory (sandbox/plan.hpp, MountStep::from_cwd).
+  std::string project;
+  // [filesystem] protect: paths relative to each writable bind the workload may not
+  // change or create (launch/guard.hpp).
+  std::vector<std::string> protect;
+  // Host paths the workload may not change or create when they lie under a writable
+  // bind: the profile files of the `extends` chain, the profile search directories and
+  // the sbx binary.
+  std::vector<std::string> guarded_paths;
   std::string description;
   std::string profile;  // where the spec came from, for messages
   std::vector<std::string> warnings;  // said on stderr before the sandbox starts

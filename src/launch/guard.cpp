@@ -1,0 +1,289 @@
+#include "launch/guard.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "launch/git_config.hpp"
+#include "launch/guard_paths.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "util/syscalls.hpp"
+
+namespace sbx {
+
+namespace {
+
+// `path` strictly below `dir` (both normalised absolute paths): the rest, else "".
+std::string below(const std::string& path, const std::string& dir) {
+  if (dir == "/") return path.size() > 1 ? path.substr(1) : std::string();
+  if (path.size() > dir.size() + 1 && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/')
+    return path.substr(dir.size() + 1);
+  return {};
+}
+
+bool at_or_below(const std::string& path, const std::string& dir) { return path == dir || !below(path, dir).empty(); }
+
+}  // namespace
+
+Guard Guard::prepare(const Spec& spec, std::vector<std::string>& warnings) {
+  Guard g;
+  // Outer ones first: one below another is opened beneath it, as the child does.
+  std::vector<const Mount*> rw;
+  for (const auto& m : spec.mounts)
+    if (m.is_bind() && !m.has_option("ro") && m.source != "/") rw.push_back(&m);
+  std::stable_sort(rw.begin(), rw.end(), [](const Mount* a, const Mount* b) { return a->source.size() < b->source.size(); });
+  for (const Mount* mp : rw) {
+    const Mount& m = *mp;
+    bool from_cwd = !spec.sbx.project.empty() && m.source == spec.sbx.project;
+    const Writable* outer = nullptr;
+    std::string rest;
+    for (const auto& w : g.writable_)
+      if (std::string r = below(m.source, w.source); !r.empty() && (!outer || w.source.size() > outer->source.size()))
+        outer = &w, rest = r;
+    UniqueFd fd;
+    if (from_cwd) {
+      fd.reset(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    } else if (outer) {
+      int f;
+      do {
+        f = sys_openat2(outer->fd.get(), rest.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC,
+                        RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+      } while (f < 0 && errno == EAGAIN);
+      fd.reset(f);
+    } else {
+      fd.reset(::open(m.source.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    }
+    if (!fd) continue;  // a file, absent, or leading out of its writable parent: the child says so
+    struct stat st {};
+    if (::fstat(fd.get(), &st) < 0) throw_errno("stat " + m.source);
+    if (!from_cwd) g.sources_[m.source] = {st.st_dev, st.st_ino};
+    g.writable_.push_back({std::move(fd), m.source, m.destination, st.st_dev, st.st_ino});
+  }
+  if (g.writable_.empty()) return g;
+  g.clean_stale(warnings);
+
+  // Bind sources below a writable one: opened beneath it (as the child will), and the
+  // inode found is the one the child must find.
+  for (const auto& m : spec.mounts) {
+    if (!m.is_bind()) continue;
+    const Writable* best = nullptr;
+    std::string rest;
+    for (const auto& w : g.writable_) {
+      std::string r = below(m.source, w.source);
+      if (!r.empty() && (!best || w.source.size() > best->source.size())) best = &w, rest = r;
+    }
+    if (!best) continue;
+    int fd;
+    do {
+      fd = sys_openat2(best->fd.get(), rest.c_str(), O_PATH | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+    } while (fd < 0 && errno == EAGAIN);
+    if (fd < 0) continue;  // absent (optional), or leading out: the child says so
+    UniqueFd owned(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) < 0) throw_errno("stat " + m.source);
+    g.sources_[m.source] = {st.st_dev, st.st_ino};
+  }
+
+  for (size_t w = 0; w < g.writable_.size(); ++w) {
+    g.protect_git(w, spec.mounts);
+    for (const auto& rel : spec.sbx.protect) g.guard_path(w, rel, spec.mounts, "protect");
+  }
+  for (const auto& p : spec.sbx.guarded_paths) {
+    for (const auto& w : g.writable_)
+      if (w.source == p)
+        throw Error("the writable " + p + " is where sbx reads profiles from: the sandbox could rewrite what the next "
+                    "run does; run sbx from another directory");
+    size_t best = g.writable_.size();
+    std::string rel;
+    for (size_t w = 0; w < g.writable_.size(); ++w) {
+      std::string r = below(p, g.writable_[w].source);
+      if (!r.empty() && (best == g.writable_.size() || g.writable_[w].source.size() > g.writable_[best].source.size()))
+        best = w, rel = r;
+    }
+    if (best < g.writable_.size()) g.guard_path(best, rel, spec.mounts, "profile");
+  }
+  if (!g.missing_.empty()) g.write_journal(warnings);
+  return g;
+}
+
+namespace {
+
+// Whether another mount hides `dest` (a path below the writable bind at `wdest`).
+bool covered(const std::string& dest, const std::string& wdest, const std::vector<Mount>& mounts) {
+  for (const auto& m : mounts)
+    if (m.destination.size() > wdest.size() && at_or_below(dest, m.destination) && at_or_below(m.destination, wdest))
+      return true;
+  return false;
+}
+
+}  // namespace
+
+void Guard::guard_path(size_t w, const std::string& rel, const std::vector<Mount>& mounts, const char* why) {
+  const Writable& wb = writable_[w];
+  std::string dest = wb.destination == "/" ? "/" + rel : wb.destination + "/" + rel;
+  std::string host = wb.source == "/" ? "/" + rel : wb.source + "/" + rel;
+  if (covered(dest, wb.destination, mounts)) return;
+  for (const auto& s : steps_)
+    if (s.kind == MountStep::Kind::Protect && s.destination == dest) return;
+  for (const auto& m : missing_)
+    if (m.writable == w && m.rel == rel) return;
+  Probe p = probe_below(wb.fd.get(), rel);
+  switch (p.what) {
+    case Probe::What::Exists:
+      steps_.push_back({MountStep::Kind::Protect, dest, {}, p.st.st_dev, p.st.st_ino});
+      return;
+    case Probe::What::Missing:
+      missing_.push_back({w, rel, host});
+      return;
+    case Probe::What::Symlink:
+      break;
+  }
+  std::string link = wb.source == "/" ? "/" + p.symlink_at : wb.source + "/" + p.symlink_at;
+  if (std::string(why) == "protect")
+    throw Error("[filesystem] protect: " + host + (p.symlink_at == rel ? " is a symlink" : " goes through the symlink " + link) +
+                ", which the sandbox could replace: sbx cannot keep it from being changed; remove the symlink, or "
+                "leave the entry out with \"!" + rel + "\"");
+  throw Error("the profile path " + host + (p.symlink_at == rel ? " is a symlink" : " goes through the symlink " + link) +
+              " in the writable " + wb.source + ": the sandbox could point it at a profile of its own; use a path without symlinks");
+}
+
+void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
+  const Writable& wb = writable_[w];
+  std::string dest = wb.destination == "/" ? "/.git" : wb.destination + "/.git";
+  if (covered(dest, wb.destination, mounts)) return;
+  Probe p = probe_below(wb.fd.get(), ".git");
+  if (p.what != Probe::What::Exists) return;  // missing: [filesystem] protect; a symlink: refused there
+  git_ = true;
+  guard_path(w, ".git", mounts, "protect");
+  // A directory to protect, with its config files sanitized; returns its fd.
+  auto gitdir = [&](size_t wi, const std::string& rel) -> UniqueFd {
+    const Writable& x = writable_[wi];
+    std::string d = x.destination == "/" ? "/" + rel : x.destination + "/" + rel;
+    if (covered(d, x.destination, mounts)) return {};
+    Probe q = probe_below(x.fd.get(), rel);
+    if (q.what != Probe::What::Exists || !S_ISDIR(q.st.st_mode)) return {};
+    guard_path(wi, rel, mounts, "protect");
+    UniqueFd dir(::openat(q.parent.get(), q.name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir) throw_errno("open " + x.source + "/" + rel);
+    for (const char* name : {"config", "config.worktree"}) {
+      std::string text;
+      if (!read_small_file(dir.get(), name, text)) continue;
+      std::string clean = sanitize_git_config(text);
+      if (clean == text) continue;
+      struct stat st {};
+      if (::fstatat(dir.get(), name, &st, AT_SYMLINK_NOFOLLOW) < 0) throw_errno(std::string("stat ") + name);
+      steps_.push_back({MountStep::Kind::Content, d + "/" + name, clean, st.st_dev, st.st_ino});
+    }
+    return dir;
+  };
+  // The writable bind holding an absolute host path, and the path below it.
+  auto locate = [&](const std::string& path, size_t& wi, std::string& rel) {
+    wi = writable_.size();
+    for (size_t i = 0; i < writable_.size(); ++i) {
+      std::string r = below(path, writable_[i].source);
+      if (!r.empty() && (wi == writable_.size() || writable_[i].source.size() > writable_[wi].source.size()))
+        wi = i, rel = r;
+    }
+    return wi < writable_.size();
+  };
+  auto pointer = [](int dir, const char* name, const char* prefix, std::string& out) {
+    std::string text;
+    if (!read_small_file(dir, name, text, 4096)) return false;
+    if (prefix) {
+      if (text.rfind(prefix, 0) != 0) return false;
+      text = text.substr(std::strlen(prefix));
+    }
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    size_t b = text.find_first_not_of(' ');
+    out = b == std::string::npos ? "" : text.substr(b);
+    return !out.empty();
+  };
+  if (S_ISDIR(p.st.st_mode)) {
+    gitdir(w, ".git");
+    return;
+  }
+  if (!S_ISREG(p.st.st_mode)) return;
+  // A .git file (worktree, submodule): "gitdir: PATH", relative to the work tree.
+  std::string target;
+  if (!pointer(p.parent.get(), ".git", "gitdir:", target)) return;
+  namespace fs = std::filesystem;
+  std::string abs = (target[0] == '/' ? fs::path(target) : fs::path(wb.source) / target).lexically_normal().string();
+  size_t wi;
+  std::string rel;
+  if (!locate(abs, wi, rel)) return;  // outside every writable bind: read-only or invisible
+  UniqueFd dir = gitdir(wi, rel);
+  std::string common;
+  if (!dir || !pointer(dir.get(), "commondir", nullptr, common)) return;
+  std::string cabs = (common[0] == '/' ? fs::path(common) : fs::path(abs) / common).lexically_normal().string();
+  if (locate(cabs, wi, rel)) gitdir(wi, rel);
+}
+
+void Guard::apply(Plan& plan) const {
+  if (!sources_.empty()) {
+    for (auto& step : plan.mounts) {
+      if (step.kind != MountStep::Kind::Bind || step.from_cwd) continue;
+      auto it = sources_.find(std::string(step.source.c_str()));
+      if (it == sources_.end()) continue;
+      step.dev = it->second.first;
+      step.ino = it->second.second;
+    }
+  }
+  for (const auto& s : steps_) {
+    MountStep m;
+    m.kind = s.kind;
+    m.destination = plan_string(s.destination);
+    m.source = plan_string(s.content);
+    m.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    m.recursive = false;
+    m.dev = s.dev;
+    m.ino = s.ino;
+    plan.mounts.push_back(std::move(m));
+  }
+  if (git_) {
+    // Read-only git: no index refresh on `git status` (it would fail to take its lock).
+    static const char kLocks[] = "GIT_OPTIONAL_LOCKS=";
+    bool found = false;
+    for (auto& e : plan.env)
+      if (std::strncmp(e.c_str(), kLocks, sizeof kLocks - 1) == 0) {
+        e = plan_string(std::string(kLocks) + "0");
+        found = true;
+      }
+    if (!found) plan.env.push_back(plan_string(std::string(kLocks) + "0"));
+    plan.envp.clear();
+    for (auto& e : plan.env) plan.envp.push_back(e.data());
+    plan.envp.push_back(nullptr);
+  }
+}
+
+Guard::~Guard() { end_journal(); }
+
+std::vector<std::string> Guard::check_after() {
+  std::vector<std::string> created;
+  for (const auto& m : missing_) {
+    try {
+      Probe p = probe_below(writable_[m.writable].fd.get(), m.rel);
+      if (p.what == Probe::What::Missing) continue;
+      remove_below(p.parent.get(), p.name);
+      created.push_back(m.host + (p.what == Probe::What::Symlink && p.symlink_at != m.rel
+                                      ? " (through a symlink the build left at " + p.symlink_at + ")"
+                                      : ""));
+    } catch (const Error& e) {
+      created.push_back(m.host + " (not removed: " + e.what() + ")");
+    }
+  }
+  end_journal();
+  return created;
+}
+
+}  // namespace sbx

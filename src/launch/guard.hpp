@@ -1,0 +1,88 @@
+// What a build may not leave behind in the directories it can write (issue 12): the
+// parent's checks of every writable bind (the project) before the sandbox starts, and
+// after it ends.
+//
+// Before: for each writable directory bind (the project, `rw = [...]`),
+//  - its git metadata: .git, or the directory a .git file's `gitdir:` names when that
+//    lies in a writable bind too, is bound read-only over itself; its config (and
+//    config.worktree) is replaced by a sanitized copy when it holds credentials
+//    (launch/git_config.hpp); GIT_OPTIONAL_LOCKS=0 keeps read-only git working;
+//  - each [filesystem] protect entry, and each profile file and profile directory
+//    (Spec::sbx.guarded_paths) below it: an existing one is bound read-only over
+//    itself; a missing one is remembered;
+//  - bind sources below it are opened beneath it, and the inode found is the one the
+//    child must find again (MountStep::dev/ino).
+// Everything read-only is checked by inode in the child (sandbox/mounts.cpp), so a
+// concurrent rename cannot make it protect something else.
+//
+// After: a remembered path that now exists was made by the build: it is removed and
+// the run fails, naming it (check_after). A SIGKILL of sbx skips this; a journal in
+// $XDG_RUNTIME_DIR/sbx (none without XDG_RUNTIME_DIR) lists what the run was watching,
+// and the next run in the same directory removes what a killed run's build made there.
+#pragma once
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sandbox/plan.hpp"
+#include "spec/spec.hpp"
+#include "util/fd.hpp"
+
+namespace sbx {
+
+class Guard {
+ public:
+  // Throws sbx::Error (a protected path that is a symlink, unreadable git metadata).
+  static Guard prepare(const Spec& spec, std::vector<std::string>& warnings);
+  Guard() = default;
+  Guard(Guard&&) = default;
+  Guard& operator=(Guard&&) = default;
+  ~Guard();
+
+  // Adds the read-only steps, the checked inodes and the environment to a Plan that
+  // build_plan filled (in the same arena scope).
+  void apply(Plan& plan) const;
+  // After the sandbox ended: the protected paths the build created, removed. Ends the
+  // journal.
+  std::vector<std::string> check_after();
+
+  struct Step {
+    MountStep::Kind kind;
+    std::string destination;
+    std::string content;
+    uint64_t dev = 0, ino = 0;
+  };
+  struct Missing {
+    size_t writable;   // index into writable_
+    std::string rel;   // below it
+    std::string host;  // for messages
+  };
+  const std::vector<Step>& steps() const { return steps_; }
+  const std::vector<Missing>& missing() const { return missing_; }
+
+ private:
+  struct Writable {
+    UniqueFd fd;
+    std::string source, destination;
+    dev_t dev = 0;
+    ino_t ino = 0;
+  };
+  std::vector<Writable> writable_;
+  std::vector<Step> steps_;
+  std::vector<Missing> missing_;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> sources_;  // bind source -> dev, ino
+  bool git_ = false;
+  std::vector<UniqueFd> journal_;  // per writable_ (launch/guard_journal.cpp); invalid: none
+  bool journal_dirty_ = false;
+
+  void protect_git(size_t w, const std::vector<Mount>& mounts);
+  void guard_path(size_t w, const std::string& rel, const std::vector<Mount>& mounts, const char* why);
+  void clean_stale(std::vector<std::string>& warnings);
+  void write_journal(std::vector<std::string>& warnings);
+  void end_journal() noexcept;
+};
+
+}  // namespace sbx

