@@ -580,8 +580,14 @@ struct Converter {
         } else if (k == "org.sbx.optional-mounts") {
           json opt = json::parse(v);
           for (const auto& d : opt) optional_mounts.push_back(normalize_sandbox_path(d.get<std::string>()));
+        } else if (k == "org.sbx.readonly-dirs") {
+          json dirs = json::parse(v);
+          if (!dirs.is_array()) throw std::invalid_argument("readonly-dirs");
+          for (const auto& d : dirs) spec.sbx.readonly_dirs.push_back(normalize_sandbox_path(d.get<std::string>()));
         } else {
-          r.fail(at, "unknown sbx annotation (org.sbx.description, .profile, .symlinks, .optional-mounts, .timeout-ms, .notify)");
+          r.fail(at,
+                 "unknown sbx annotation (org.sbx.description, .profile, .symlinks, .optional-mounts, .readonly-dirs, "
+                 ".timeout-ms, .notify)");
         }
       } catch (const Error&) {
         throw;

@@ -42,6 +42,11 @@ Normalisations (only what must differ):
           - --foreign only: the top-level entries of DIR/rootfs that sbx binds one by
             one (its root is a tmpfs; see spec/from_oci.hpp) are dropped from the
             mount table: for the runtimes they are part of the root mount.
+          - what `sbx run` adds that OCI has no mount for is dropped: the read-only
+            directories leading to the project (annotation org.sbx.readonly-dirs) and
+            /etc/hosts with the sandbox's hostname (unless the config mounts one);
+            identical lines are collapsed (a read-only directory is a recursive clone
+            over itself, so the mounts below it appear twice);
           - on a hybrid cgroup host, the file crun's workaround binds over
             /sys/fs/cgroup/unified/cgroup.controllers (see below) is dropped.
   /dev    - crun adds a /dev/core -> /proc/kcore symlink; it is dropped.
@@ -122,6 +127,11 @@ def normalise(text, config, adopted=()):
     secs = sections(text)
     if "dev" in secs:
         secs["dev"] = [l for l in secs["dev"] if l != "core"]
+    # What `sbx run` adds that OCI has no mount for: the read-only directories leading to
+    # the project (annotation org.sbx.readonly-dirs) and its /etc/hosts with the hostname.
+    sbx_only = set(json.loads(config.get("annotations", {}).get("org.sbx.readonly-dirs", "[]")))
+    if not any(m.get("destination") == "/etc/hosts" for m in config.get("mounts", [])):
+        sbx_only.add("/etc/hosts")
     if "mounts" in secs:
         lines = []
         for l in secs["mounts"]:
@@ -131,7 +141,7 @@ def normalise(text, config, adopted=()):
                 continue
             point, fstype, opts = unescape(f[1]), f[2], f[3].split(",")
             rw = opts[0]
-            if point in adopted or point == HYBRID_SHIM_MOUNT:
+            if point in adopted or point == HYBRID_SHIM_MOUNT or point in sbx_only:
                 continue
             if point == "/":
                 lines.append(f"/ {rw}")
@@ -141,7 +151,9 @@ def normalise(text, config, adopted=()):
                 lines.append(f"{point} {fstype} {rw}")
             else:
                 lines.append(f"{point} {fstype} {','.join(opts)}")
-        secs["mounts"] = sorted(lines)
+        # A read-only directory is a recursive clone over itself: the mounts below it
+        # appear twice, the clone's over the original's.
+        secs["mounts"] = sorted(set(lines))
     flat = []
     for name, lines in secs.items():
         flat.append(f"== {name}")

@@ -247,5 +247,17 @@ TEST(OciFromOci, AcceptsWhatAsksForNothing) {
   EXPECT_EQ(error_of(c), "");
 }
 
+// What sbx run adds beyond OCI's fields travels as annotations and comes back on import:
+// a bundle run by sbx gets the same read-only project parents as `sbx run`.
+TEST(OciFromOci, ReadonlyDirsRoundTripThroughTheAnnotation) {
+  json c = base();
+  c["annotations"] = {{"org.sbx.readonly-dirs", R"(["/home/u/src"])"}};
+  Spec s = spec_from_oci_json(c, ctx());
+  ASSERT_EQ(s.sbx.readonly_dirs, std::vector<std::string>{"/home/u/src"});
+  EXPECT_EQ(to_oci_json(s)["annotations"]["org.sbx.readonly-dirs"], R"(["/home/u/src"])");
+  c["annotations"] = {{"org.sbx.readonly-dirs", R"("/home/u/src")"}};
+  EXPECT_NE(error_of(c).find("malformed value"), std::string::npos) << error_of(c);
+}
+
 }  // namespace
 }  // namespace sbx
