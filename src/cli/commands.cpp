@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <filesystem>
@@ -89,7 +90,16 @@ int cmd_run(const RunOptions& o, std::unique_ptr<Prestart> pre) {
   if (!pre) pre = Prestart::begin();
   Spec spec = resolve(o.profile, o.overrides, o.command, /*for_run=*/true);
   if (!o.audit.empty()) apply_audit(spec, o.audit);
-  if (!spec.sbx.cache_dir.empty()) ensure_cache_dir(std::filesystem::current_path().string(), spec.sbx.cache_dir);
+  // The cache directory, in the project the sandbox sees (not when a private tmpfs hides
+  // the current directory: nothing would use it).
+  auto project_bound = [&] {
+    return std::any_of(spec.mounts.begin(), spec.mounts.end(), [&](const Mount& m) {
+      return m.is_bind() && m.destination == spec.sbx.project && m.source == spec.sbx.project;
+    });
+  };
+  if (!spec.sbx.cache_dir.empty() && project_bound())
+    if (auto w = ensure_cache_dir(spec.sbx.project, spec.sbx.cache_dir); !w.empty())
+      std::fprintf(stderr, "sbx: warning: %s\n", w.c_str());
   LaunchOptions lo;
   lo.verbose = o.verbose;
   lo.json_status = o.json_status;

@@ -12,7 +12,10 @@ namespace sbx {
 inline constexpr const char* kCacheGitignore = "# Made by sbx: the build cache stays out of git and npm pack.\n*\n";
 
 // `path` must be strictly below `project` (both absolute, normalised); throws
-// sbx::Error otherwise or when a directory cannot be made.
-void ensure_cache_dir(const std::string& project, const std::string& path);
+// sbx::Error otherwise or when a directory cannot be made for another reason than the
+// project not being writable by the caller (a read-only checkout, /usr/share/doc):
+// then it returns a warning to print, and the build runs without the cache, as it
+// would have without sbx. "" when the directory is there.
+std::string ensure_cache_dir(const std::string& project, const std::string& path);
 
 }  // namespace sbx

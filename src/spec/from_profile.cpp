@@ -487,11 +487,13 @@ struct Builder {
     return dir == "/" ? path.size() > 1 : path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
   }
 
-  // The directories leading to the project (the bind of the current directory), when
-  // they are in a writable tmpfs ($HOME, /tmp): read-only, so that `cmake -B ../build`
-  // or a ../pkg.deb fails with EROFS at once instead of writing to a tmpfs that is gone
-  // at exit. The tmpfs itself stays writable (~/.npm, ~/.cache): a project directly in
-  // it ($HOME/proj) has no such directory, and ../x lands in the throwaway tmpfs.
+  // The directory holding the project (the bind of the current directory), when it is in
+  // a writable tmpfs ($HOME, /tmp): read-only, so that `cmake -B ../build` or a
+  // ../pkg.deb fails with EROFS at once instead of writing to a tmpfs that is gone at
+  // exit. Only that one: its siblings higher up stay writable ($HOME/go/pkg/mod for a
+  // project in $HOME/go/src/x/p), and so does the tmpfs itself (~/.npm, ~/.cache): a
+  // project directly in it ($HOME/proj) has no such directory, and ../x lands in the
+  // throwaway tmpfs.
   void protect_project_parents() {
     if (ctx.cwd.empty() || ctx.cwd == "/") return;
     auto is_project = [&](const Mount& m) { return m.is_bind() && m.destination == ctx.cwd; };
@@ -501,14 +503,9 @@ struct Builder {
       if (strictly_below(ctx.cwd, m.destination) && (!below || depth(m.destination) >= depth(below->destination)))
         below = &m;
     if (!below || below->type != "tmpfs" || below->has_option("ro")) return;
-    std::string rest = ctx.cwd.substr(below->destination == "/" ? 1 : below->destination.size() + 1);
-    auto slash = rest.find('/');
-    if (slash == std::string::npos) return;  // directly in the tmpfs
-    std::string top = (below->destination == "/" ? "" : below->destination) + "/" + rest.substr(0, slash);
-    // A mount of the profile's own there (a --tmpfs on ~/src) is left alone.
-    for (const auto& m : spec.mounts)
-      if (m.destination == top) return;
-    spec.sbx.readonly_dirs.push_back(top);
+    std::string parent = ctx.cwd.substr(0, ctx.cwd.rfind('/'));
+    if (!strictly_below(parent, below->destination)) return;  // directly in the tmpfs
+    spec.sbx.readonly_dirs.push_back(parent);
   }
 
   void environment(TableReader& pr) {

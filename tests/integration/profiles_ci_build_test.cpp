@@ -1,6 +1,7 @@
 // The `ci-build` profile: a cache in the project that survives between runs (and what
 // tools are told about it), a $HOME that does not, and no network.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
@@ -73,6 +74,34 @@ TEST(ProfilesCiBuild, HasNoNetwork) {
   EXPECT_NE(r.err.find("Network is unreachable"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Connection refused"), std::string::npos) << r.err;
   EXPECT_EQ(host.received(), "");
+}
+
+}  // namespace sbx::test
+
+namespace sbx::test {
+
+// ci-build's cache directory (./.cache) is made in the project the sandbox sees; where
+// the caller cannot write (a read-only checkout, /usr/share/doc) the run goes on without
+// it, with a warning; where a private tmpfs hides the current directory, nothing is made
+// on the host.
+TEST(ProfilesCiBuild, TheCacheDirectoryIsOnlyMadeWhereItIsUsed) {
+  std::string ro = make_temp_dir("ro-project");
+  ASSERT_EQ(::chmod(ro.c_str(), 0555), 0);
+  RunOptions o;
+  o.cwd = ro;
+  Result r = sbx({"run", "ci-build", "--", "true"}, o);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("cannot make the cache directory " + ro + "/.cache"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(ro + "/.cache"));
+
+  std::string home = make_temp_dir("home");
+  RunOptions h;
+  h.cwd = home;
+  h.env = {"HOME=" + home};
+  Result hidden = sbx({"run", "ci-build", "--", "true"}, h);
+  EXPECT_EQ(hidden.status, 0) << hidden.err;
+  EXPECT_NE(hidden.err.find("is a private tmpfs"), std::string::npos) << hidden.err;
+  EXPECT_FALSE(std::filesystem::exists(home + "/.cache")) << "made on the host for a sandbox that cannot see it";
 }
 
 }  // namespace sbx::test

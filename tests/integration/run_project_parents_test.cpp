@@ -1,5 +1,5 @@
-// The directories leading to the project are read-only inside when they lie in a
-// private tmpfs ($HOME, /tmp): a build that writes next to the project (`cmake -B
+// The directory holding the project is read-only inside when it lies in a private
+// tmpfs ($HOME, /tmp): a build that writes next to the project (`cmake -B
 // ../build`, dpkg-buildpackage's ../pkg.deb, a Makefile's ../out) fails with EROFS at
 // once, instead of writing to a tmpfs that is gone at exit with status 0. The tmpfs
 // itself stays writable (~/.npm, ~/.cache), and so does the project.
@@ -56,6 +56,21 @@ TEST(RunProjectParents, CmakeBuildTreeNextToTheProjectFailsWithEROFS) {
   EXPECT_EQ(ok.status, 0) << ok.err;
   EXPECT_NE(ok.out.find("configured"), std::string::npos) << ok.out << ok.err;
   EXPECT_TRUE(std::filesystem::exists(d.project + "/build/CMakeCache.txt"));
+}
+
+// Only the project's own parent: a GOPATH layout ($HOME/go/src/example.com/p) keeps
+// $HOME/go/pkg/mod writable for Go's module cache, and ~/.cache/pip beside a project in
+// ~/.cache/yay/pkg stays writable too.
+TEST(RunProjectParents, SiblingCachesHigherUpStayWritable) {
+  std::string home = make_temp_dir("home");
+  std::string project = home + "/go/src/example.com/p";
+  make_dirs(project);
+  Result r = sbx({"run", "--", "sh", "-c",
+                  "mkdir -p $HOME/go/pkg/mod && echo gopath-writable; touch ../x; echo parent=$?"},
+                 job(project, home));
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("gopath-writable"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("parent=1"), std::string::npos) << r.out << r.err;
 }
 
 // A project directly in $HOME: its parent is the home tmpfs itself, which stays

@@ -609,7 +609,8 @@ TEST_F(FromProfile, TheProjectsParentsInAPrivateTmpfsAreReadOnly) {
     return build_spec(load_profile(p, v).table, ctx).sbx.readonly_dirs;
   };
   EXPECT_EQ(dirs("/home/u/src/proj"), (std::vector<std::string>{"/home/u/src"}));
-  EXPECT_EQ(dirs("/home/u/a/b/c/proj"), (std::vector<std::string>{"/home/u/a"}));
+  // Only the project's own parent: $HOME/go/pkg beside $HOME/go/src/x stays writable.
+  EXPECT_EQ(dirs("/home/u/a/b/c/proj"), (std::vector<std::string>{"/home/u/a/b/c"}));
   EXPECT_EQ(dirs("/tmp/build/proj"), (std::vector<std::string>{"/tmp/build"}));
   EXPECT_TRUE(dirs("/home/u/proj").empty());  // directly in $HOME: it stays writable
   EXPECT_TRUE(dirs("/srv/proj").empty());     // below the read-only root already
