@@ -59,9 +59,9 @@ std::string case_name(const testing::TestParamInfo<Case>& info) {
 const std::string& tool() {
   static std::string path = [] {
     std::string dir = make_temp_dir("tools");
-    std::string dst = dir + "/oci_differential.py";
-    write_file(dst, read_file(std::string(SBX_SOURCE_DIR) + "/tests/tools/oci_differential.py"), 0755);
-    return dst;
+    for (const char* f : {"oci_differential.py", "oci_runtime_env.py"})
+      write_file(dir + "/" + f, read_file(std::string(SBX_SOURCE_DIR) + "/tests/tools/" + f), 0755);
+    return dir + "/oci_differential.py";
   }();
   return path;
 }

@@ -33,10 +33,13 @@ std::string param_name(const testing::TestParamInfo<std::string>& info) {
 }
 
 // A tool from tests/tools, copied where the unprivileged test user can read it.
+// The tool (and the module the runtime checks import), copied where the unprivileged
+// test user can read them.
 std::string tool(const std::string& name) {
-  std::string dst = make_temp_dir("tools") + "/" + name;
-  write_file(dst, read_file(std::string(SBX_SOURCE_DIR) + "/tests/tools/" + name), 0755);
-  return dst;
+  std::string dir = make_temp_dir("tools");
+  for (const std::string& f : {name, std::string("oci_runtime_env.py")})
+    write_file(dir + "/" + f, read_file(std::string(SBX_SOURCE_DIR) + "/tests/tools/" + f), 0755);
+  return dir + "/" + name;
 }
 
 Result validate(const std::string& kind, const std::string& file) {

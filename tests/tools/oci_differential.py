@@ -76,6 +76,8 @@ import subprocess
 import sys
 import tempfile
 
+from oci_runtime_env import cannot_run_reason
+
 SKIP = 77
 
 PROBE = r"""
@@ -227,8 +229,9 @@ def main():
     if bool(a.foreign) == bool(a.profile) or (a.foreign and a.runtime == "sbx-bundle"):
         ap.error("give a PROFILE, or --foreign with --runtime runc or crun")
 
-    if a.runtime != "sbx-bundle" and not shutil.which(a.runtime):
-        print(f"oci_differential: {a.runtime} is not installed (apt-get install {a.runtime})")
+    why = None if a.runtime == "sbx-bundle" else cannot_run_reason(a.runtime)
+    if why:
+        print(f"oci_differential: {why}")
         return SKIP
     work = a.work or tempfile.mkdtemp(prefix="sbx-oci-diff-")
     try:

@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 
+from oci_runtime_env import cannot_run_reason
+
 SKIP = 77
 
 # Called with all-zero arguments: harmless for an unprivileged caller with or without a
@@ -86,8 +88,9 @@ def main():
     ap.add_argument("--runtime", default="runc", choices=["runc"])
     ap.add_argument("profile")
     a = ap.parse_args()
-    if not shutil.which(a.runtime):
-        print(f"oci_seccomp_runc: {a.runtime} is not installed")
+    why = cannot_run_reason(a.runtime)
+    if why:
+        print(f"oci_seccomp_runc: {why}")
         return SKIP
     work = tempfile.mkdtemp(prefix="sbx-oci-seccomp-")
     try:
