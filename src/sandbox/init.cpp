@@ -60,8 +60,16 @@ void run_init(const Plan& plan, const ChildCaps& caps, pid_t workload) {
     if (sig == SIGCHLD) {
       int status = 0;
       pid_t pid;
-      while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+      while ((pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
         if (pid != workload) continue;
+        if (WIFSTOPPED(status)) {
+          // For sbx's job control (launch/terminal.hpp): a shell above sbx hears of it.
+          Message m;
+          m.type = MsgType::WorkloadStopped;
+          m.signal = WSTOPSIG(status);
+          send_message(channel(), m);
+          continue;
+        }
         SBX_TRACE_POINT("init: workload exited");
         Message m;
         m.type = MsgType::WorkloadExited;
@@ -78,7 +86,17 @@ void run_init(const Plan& plan, const ChildCaps& caps, pid_t workload) {
     }
     // Terminal-generated signals already reached the workload's process group; only
     // what the supervisor sends (from outside: si_code SI_USER) is passed on.
-    if (si.si_code != SI_KERNEL) (void)::kill(workload, sig);  // ESRCH: it is exiting; SIGCHLD follows
+    if (si.si_code == SI_KERNEL) continue;
+    // A shell's `fg` or `bg` sends SIGCONT to sbx's process group, init included, before
+    // sbx has given the terminal back to the workload: init waits for sbx's word
+    // (continue_signal(), queued, so never merged with a pending SIGCONT).
+    if (sig == SIGCONT) continue;
+    if (sig == continue_signal()) sig = SIGCONT;
+    // SIGCONT and SIGTSTP (Ctrl-Z that reached sbx, whose group had the terminal) go to
+    // the workload's process group, as the terminal's would; the workload leads it
+    // (setpgid or setsid: workload.cpp). The rest go to the workload.
+    if ((sig == SIGCONT || sig == SIGTSTP) && ::kill(-workload, sig) == 0) continue;
+    (void)::kill(workload, sig);  // ESRCH: it is exiting; SIGCHLD follows
   }
 }
 

@@ -98,6 +98,7 @@ void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
   plan.keep_fds.assign(spec.sbx.keep_fds.begin(), spec.sbx.keep_fds.end());
   std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
   plan.new_session = opts.new_session;
+  plan.take_terminal = !opts.new_session && opts.take_terminal;
   plan.verbose = opts.verbose;
 
   // Capabilities: the workload keeps exactly what the spec lists, in every set.

@@ -58,7 +58,10 @@ struct Plan {
   PlanVector<RlimitStep> rlimits;
   int umask = -1;
   PlanVector<int> keep_fds;      // sorted
-  bool new_session = false;      // setsid(): no terminal shared with the caller
+  // Never the caller's process group (launch/terminal.hpp): setsid(), or setpgid() and,
+  // for a foreground run, tcsetpgrp() on fd 0 before exec.
+  bool new_session = false;
+  bool take_terminal = false;
   // Capabilities the workload keeps, per set (libcap's cap_t objects are allocated
   // before clone: see ChildCaps). Init keeps none.
   PlanVector<cap_value_t> effective, permitted, inheritable;
@@ -91,7 +94,8 @@ struct ChildCaps {
 
 struct PlanOptions {
   bool verbose = false;
-  bool new_session = false;
+  bool new_session = false;    // else a process group of its own
+  bool take_terminal = false;  // (not new_session) make it the terminal's foreground group
 };
 
 // Builds the plan; throws sbx::Error when the Spec asks for what sbx cannot do.
