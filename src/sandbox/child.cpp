@@ -21,6 +21,7 @@
 #include "sandbox/network.hpp"
 #include "sandbox/report.hpp"
 #include "sandbox/rootfs.hpp"
+#include "sandbox/user_counters.hpp"
 #include "sandbox/workload.hpp"
 #include "util/error.hpp"
 #include "util/startup_trace.hpp"
@@ -109,6 +110,7 @@ void sandbox_main(const Plan& plan, const ChildCaps& caps, int channel_fd, bool 
   // written: /proc/PID files become root-owned, which no longer matters).
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_errno("set non-dumpable", "init");
 
+  cap_user_counters(plan);  // (with this process's capabilities in its user namespace)
   build_rootfs(plan);
   SBX_TRACE_POINT("child: root built");
 

@@ -36,6 +36,11 @@ struct PlanSymlink {
   PlanString path;    // where it is created inside the sandbox
 };
 
+struct UserCounterStep {  // /proc/sys/user/<name> in the sandbox's user namespace
+  PlanString name;
+  uint64_t value;
+};
+
 struct RlimitStep {
   int resource;
   uint64_t soft, hard;
@@ -56,6 +61,7 @@ struct Plan {
   PlanVector<char*> argv, envp;  // point into args/env
   PlanString cwd;
   PlanVector<RlimitStep> rlimits;
+  PlanVector<UserCounterStep> user_counters;  // sandbox/user_counters.hpp
   int umask = -1;
   PlanVector<int> keep_fds;      // sorted
   // Never the caller's process group (launch/terminal.hpp): setsid(), or setpgid() and,
