@@ -13,6 +13,7 @@
 #include "launch/launcher.hpp"
 #include "profile/loader.hpp"
 #include "seccomp/audit.hpp"
+#include "seccomp/known.hpp"
 #include "seccomp/precompiled.hpp"
 #include "spec/bundle.hpp"
 #include "spec/features.hpp"
@@ -100,6 +101,7 @@ int cmd_check(const CheckOptions& o) {
       std::cout << ")";
     }
     std::cout << "\n# Fully resolved: `extends` merged, variables expanded.\n";
+    if (spec.linux.seccomp) std::cout << "# seccomp: " << known_boundary(*spec.linux.seccomp) << ".\n";
     std::cout << lp.table << "\n";
     if (profiles.size() > 1) std::cout << "\n";
   }

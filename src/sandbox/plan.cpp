@@ -127,6 +127,7 @@ void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
     plan.workload_filter.assign(f.program.begin(), f.program.end());
     plan.workload_filter_flags = f.flags;
     plan.workload_filter_notify = f.uses_notify;
+    plan.workload_known_filter.assign(f.known_program.begin(), f.known_program.end());
   }
   auto init = compile_init_filter();
   plan.init_filter.assign(init.begin(), init.end());

@@ -27,6 +27,8 @@ struct PrecompiledFilter {
   size_t length;
   unsigned flags;
   bool uses_notify;
+  const struct sock_filter* known_program;  // CompiledFilter::known_program (may be empty)
+  size_t known_length;
 };
 
 // The lookup key for a Seccomp section.

@@ -102,5 +102,17 @@ TEST_F(FromProfileHostLimits, KeptSecretLookingVariablesAreWarnedOfOnceByName) {
   EXPECT_TRUE(s.sbx.warnings.empty()) << s.sbx.warnings[0];
 }
 
+TEST_F(FromProfileHostLimits, UnknownSyscallsAndAllowNumbers) {
+  EXPECT_TRUE(build("extends = \"default\"\n").linux.seccomp->unknown_enosys);
+  EXPECT_FALSE(build("[seccomp]\ndeny = ['mount']\n").linux.seccomp->unknown_enosys);
+  Spec s = build("[seccomp]\nunknown = 'enosys'\nallow_numbers = [999]\n");
+  EXPECT_EQ(s.linux.seccomp->allow_numbers, (std::vector<uint32_t>{999}));
+  EXPECT_EQ(err("[seccomp]\nunknown = 'deny'\n"), "p.toml:2:11: [seccomp] unknown must be \"enosys\" or \"allow\", not \"deny\"");
+  EXPECT_EQ(err("[seccomp]\nunknown = 'enosys'\nallow_numbers = [0]\n"),
+            "p.toml:3:18: [seccomp] allow_numbers: 0 is 'read', which this libseccomp knows: allow it by name");
+  EXPECT_EQ(err("[seccomp]\nallow_numbers = [999]\n"),
+            "p.toml:2:17: [seccomp] allow_numbers only matters with unknown = \"enosys\"");
+}
+
 }  // namespace
 }  // namespace sbx
