@@ -89,7 +89,9 @@ TEST(RunJobControl, CtrlZFgBgAndCtrlCAtTheShellThatStartedSbx) {
   s.type("echo rc=$?\n");
   ASSERT_TRUE(s.wait_for("rc=0", seconds(10), mark)) << s.output();
   mark = s.output().size();
-  s.type(sbx_binary() + " run -- sh -c 'echo sl\"\"eeping; sleep 30'\n");
+  // (A process that prints and sleeps in one: sh between its echo and its fork of sleep
+  // would defer the SIGINT until sleep is done.)
+  s.type(sbx_binary() + " run -- python3 -c 'import time; print(\"sl\" \"eeping\", flush=True); time.sleep(30)'\n");
   ASSERT_TRUE(s.wait_for("sleeping", seconds(10), mark)) << s.output();
   s.type("\x03");  // Ctrl-C
   s.type("echo rc=$?\n");
