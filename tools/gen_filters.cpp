@@ -10,6 +10,7 @@
 #include "profile/loader.hpp"
 #include "profile/source.hpp"
 #include "seccomp/compile.hpp"
+#include "seccomp/known.hpp"
 #include "seccomp/precompiled.hpp"
 #include "spec/from_profile.hpp"
 #include "spec/oci_json.hpp"
@@ -61,6 +62,12 @@ int main() {
     }
   }
 
+  // The default baseline's unknown-syscall filter, alone (seccomp/known.hpp): a
+  // prestarted sandbox installs it before it has its Plan.
+  filters.emplace(sbx::known_filter_key(sbx::default_known_seccomp()),
+                  std::make_pair(std::string("(known)"),
+                                 sbx::CompiledFilter{sbx::compile_known_filter_fresh(sbx::default_known_seccomp()), 0,
+                                                     false, {}}));
   // init's own filter (sandbox/init.cpp), the same for every profile.
   filters.emplace(sbx::init_filter_key(), std::make_pair(std::string("(init)"),
                   sbx::CompiledFilter{sbx::compile_init_filter_fresh(), 0, false, {}}));

@@ -75,7 +75,9 @@ struct Plan {
   PlanVector<int> ambient;        // capability numbers raised in the ambient set
   // seccomp (compiled by the parent; empty = no filter)
   PlanVector<struct sock_filter> workload_filter;
-  PlanVector<struct sock_filter> workload_known_filter;  // unknown = "enosys" (seccomp/known.hpp)
+  // unknown = "enosys" (seccomp/known.hpp): installed by the sandbox's first process, as
+  // its first step (a prestarted one had it installed before it had its Plan)
+  PlanVector<struct sock_filter> workload_known_filter;
   unsigned workload_filter_flags = 0;  // SECCOMP_FILTER_FLAG_*
   bool workload_filter_notify = false; // NEW_LISTENER: send the fd to the parent
   PlanVector<struct sock_filter> init_filter;

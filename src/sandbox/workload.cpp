@@ -25,12 +25,7 @@ namespace sbx::child {
 namespace {
 
 void install_filter(const Plan& plan) {
-  if (!plan.workload_known_filter.empty()) {  // stacked: the kernel applies the stricter answer
-    struct sock_fprog known {};
-    known.len = static_cast<unsigned short>(plan.workload_known_filter.size());
-    known.filter = const_cast<struct sock_filter*>(plan.workload_known_filter.data());
-    if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &known) < 0) fail_errno("install the unknown-syscall filter", "");
-  }
+  // (The unknown-syscall filter is init's already, inherited: sandbox/child.cpp.)
   if (plan.workload_filter.empty()) return;
   struct sock_fprog prog {};
   prog.len = static_cast<unsigned short>(plan.workload_filter.size());

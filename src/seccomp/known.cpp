@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "seccomp/precompiled.hpp"
 #include "seccomp/syscall_names.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
@@ -47,7 +48,31 @@ std::vector<std::string> names_on(uint32_t arch, int* highest = nullptr, std::st
 
 }  // namespace
 
+std::string known_filter_key(const Seccomp& sc) {
+  std::string k = "known/1|";
+  for (const auto& a : sc.architectures) k += a + ",";
+  k += "|";
+  for (uint32_t n : sc.allow_numbers) k += std::to_string(n) + ",";
+  return precompiled_build_key(std::move(k));
+}
+
+Seccomp default_known_seccomp() {
+  Seccomp sc;
+  sc.architectures = native_architectures();
+  sc.unknown_enosys = true;
+  return sc;
+}
+
+bool same_known_filter(const Seccomp& a, const Seccomp& b) {
+  return a.unknown_enosys == b.unknown_enosys && a.architectures == b.architectures && a.allow_numbers == b.allow_numbers;
+}
+
 std::vector<struct sock_filter> compile_known_filter(const Seccomp& sc) {
+  if (auto pre = find_precompiled_key(known_filter_key(sc))) return std::move(pre->program);
+  return compile_known_filter_fresh(sc);
+}
+
+std::vector<struct sock_filter> compile_known_filter_fresh(const Seccomp& sc) {
   uint32_t native = seccomp_arch_native();
   std::vector<uint32_t> arches = {native};
   for (const auto& a : sc.architectures) {

@@ -27,6 +27,14 @@
 namespace sbx {
 
 std::vector<struct sock_filter> compile_known_filter(const Seccomp& sc);
+// The same, always compiled with libseccomp (tools/gen_filters).
+std::vector<struct sock_filter> compile_known_filter_fresh(const Seccomp& sc);
+// Its precompiled-table key: it depends on the architectures and allow_numbers only.
+std::string known_filter_key(const Seccomp& sc);
+// The Seccomp fields the filter of the default baseline depends on (the native ABIs, no
+// allow_numbers): what a prestarted sandbox installs before it has its Plan.
+Seccomp default_known_seccomp();
+bool same_known_filter(const Seccomp& a, const Seccomp& b);
 
 // "libseccomp 2.5.4 knows syscalls up to futex_requeue (456) on x86_64; any other
 // number answers ENOSYS ..." for `sbx check`.

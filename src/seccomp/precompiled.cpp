@@ -91,6 +91,8 @@ std::string filter_key(const Seccomp& sc) {
 
 std::string init_filter_key() { return build_key("init/1"); }
 
+std::string precompiled_build_key(std::string k) { return build_key(std::move(k)); }
+
 void use_precompiled_filters(std::span<const PrecompiledFilter> table) { g_table = table; }
 
 std::optional<CompiledFilter> find_precompiled(const Seccomp& sc) {
