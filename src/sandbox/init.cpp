@@ -76,16 +76,16 @@ void run_init(const Plan& plan, const ChildCaps& caps, pid_t workload) {
         m.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         m.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
         // Whatever the workload left running (daemons, background jobs) ends now, before
-        // sbx hears of it: sbx may then exit at once, while the kernel tears down the
-        // namespaces as init exits, instead of waiting for that.
+        // sbx hears of it; sbx then reaps init once the kernel has torn the namespaces
+        // down (launch/supervisor.cpp).
         m.sandbox_empty = end_the_others();
         send_message(channel(), m);
         ::_exit(0);
       }
       continue;
     }
-    // Terminal-generated signals already reached the workload's process group; only
-    // what the supervisor sends (from outside: si_code SI_USER) is passed on.
+    // What the terminal sends sbx's process group (init is in it) sbx passes on itself;
+    // only what comes through the supervisor (si_code SI_USER) is forwarded.
     if (si.si_code == SI_KERNEL) continue;
     // A shell's `fg` or `bg` sends SIGCONT to sbx's process group, init included, before
     // sbx has given the terminal back to the workload: init waits for sbx's word
