@@ -18,6 +18,7 @@
 #include "profile/loader.hpp"
 #include "profile/source.hpp"
 #include "seccomp/audit.hpp"
+#include "seccomp/known.hpp"
 #include "seccomp/precompiled.hpp"
 #include "spec/bundle.hpp"
 #include "spec/features.hpp"
@@ -142,6 +143,7 @@ int cmd_check(const CheckOptions& o) {
     std::cout << "\n";
     const std::string& file = lp.chain.front();
     std::string inherited = o.full ? std::string() : inherited_summary(lp.table, file);
+    if (spec.linux.seccomp) std::cout << "# seccomp: " << known_boundary(*spec.linux.seccomp) << ".\n";
     if (inherited.empty()) {
       std::cout << "# Fully resolved: `extends` merged, variables expanded.\n" << lp.table << "\n";
     } else {

@@ -10,6 +10,8 @@
 //   child  -> parent  NotifyFd         the seccomp listener fd (SCM_RIGHTS)
 //   child  -> parent  WorkloadExited   init reaped the workload: exit code or signal,
 //                                      and whether it ended and reaped all the others
+//   child  -> parent  WorkloadStopped  the workload stopped (Ctrl-Z, SIGTTIN, SIGSTOP):
+//                                      the stop signal, for job control (launch/terminal.hpp)
 #pragma once
 #include <climits>
 #include <cstdint>
@@ -23,13 +25,14 @@ enum class MsgType : uint32_t {
   NotifyFd = 4,
   WorkloadExited = 5,
   PlanReady = 6,
+  WorkloadStopped = 7,
 };
 
 struct Message {
   MsgType type{};
   int32_t err = 0;      // errno
   int32_t code = 0;     // exit code (WorkloadExited), or -1
-  int32_t signal = 0;   // terminating signal (WorkloadExited), or 0
+  int32_t signal = 0;   // terminating signal (WorkloadExited), stop signal (WorkloadStopped), or 0
   int32_t pid = 0;
   uint64_t offset = 0;   // PlanReady: where the Plan is in the shared mapping
   bool sandbox_empty = false;  // WorkloadExited: every other process is gone (reaped)

@@ -20,6 +20,7 @@
 #include "launch/idmap.hpp"
 #include "launch/prestart.hpp"
 #include "launch/signals.hpp"
+#include "launch/terminal.hpp"
 #include "launch/supervisor.hpp"
 #include "sandbox/child.hpp"
 #include "sandbox/plan.hpp"
@@ -90,8 +91,9 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
       throw Error("[process] keep_fds: fd " + std::to_string(fd) +
                   " is a directory on the host; passing it would open the host's filesystem to the workload");
   }
-  bool interactive = ::isatty(STDIN_FILENO);
-  PlanOptions plan_opts{opts.verbose, /*new_session=*/!interactive};
+  Terminal terminal;  // gives the terminal back to sbx's group however launch() ends
+  PlanOptions plan_opts{opts.verbose, terminal.mode() == Terminal::Mode::NewSession,
+                        terminal.mode() == Terminal::Mode::OwnGroupForeground};
   uint64_t flags = clone_flags_for(spec);
   NotifyHandler notify(spec, opts.audit_log);
   std::vector<std::string> guard_warnings;
@@ -171,12 +173,16 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
 
   SupervisorOptions so;
   so.timeout = spec.sbx.timeout;
-  so.workload_shares_terminal = interactive;
   so.verbose = opts.verbose;
   Supervisor sup(std::move(child.pidfd), std::move(child.channel), gate->take_fd(), so);
   notify.attach(sup);
+  if (terminal.job_control()) {
+    sup.on_workload_stopped = [&](int sig) { terminal.workload_stopped(sig); };
+    sup.on_continued = [&] { terminal.continued(); };
+  }
   Outcome out = sup.run();
   SBX_TRACE_POINT("parent: sandbox ended");
+  terminal.give_back();
   gate->restore();
 
   std::string message;

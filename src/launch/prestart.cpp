@@ -11,6 +11,8 @@
 #include "launch/clone.hpp"
 #include "launch/idmap.hpp"
 #include "sandbox/child.hpp"
+#include "seccomp/known.hpp"
+#include "seccomp/precompiled.hpp"
 #include "util/startup_trace.hpp"
 #include "util/syscalls.hpp"
 
@@ -29,6 +31,9 @@ std::unique_ptr<Prestart> Prestart::begin() {
     if (!p->arena_) return nullptr;
     p->caps_ = std::make_unique<ChildCaps>();
     p->gate_ = std::make_unique<SignalGate>();
+    // (Precompiled: a lookup. Without the table, the child installs none, and fits()
+    // only takes a Spec that wants none.)
+    if (auto pre = find_precompiled_key(known_filter_key(default_known_seccomp()))) p->known_ = std::move(pre->program);
   } catch (const std::exception&) {
     return nullptr;
   }
@@ -46,7 +51,7 @@ std::unique_ptr<Prestart> Prestart::begin() {
     move = CPU_COUNT(&elsewhere) > 0;
   }
   p->child_ = start_sandbox(kCloneFlags, [&](int channel_fd) {
-    child::prestarted_main(channel_fd, *p->caps_, *p->arena_, kUnshareFlags, move ? &mask : nullptr);
+    child::prestarted_main(channel_fd, *p->caps_, *p->arena_, kUnshareFlags, move ? &mask : nullptr, p->known_);
   });
   if (p->child_.pid < 0) return nullptr;
   // If this fails the child just runs where the scheduler puts it.
@@ -80,6 +85,9 @@ bool Prestart::fits(uint64_t flags, const Spec& spec) const {
              return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
            });
   };
+  bool wants_known = spec.linux.seccomp && spec.linux.seccomp->unknown_enosys;
+  if (wants_known != !known_.empty()) return false;
+  if (wants_known && !same_known_filter(*spec.linux.seccomp, default_known_seccomp())) return false;
   return flags == kFlags && same(spec.linux.uid_mappings, uid_maps_) &&
          same(spec.linux.gid_mappings, gid_maps_);
 }

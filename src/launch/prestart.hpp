@@ -40,8 +40,8 @@ class Prestart {
   Prestart& operator=(const Prestart&) = delete;
 
   PlanArena& arena() { return *arena_; }
-  // Whether the Spec asks for exactly these namespaces (`flags`: clone_flags_for(spec))
-  // and id maps.
+  // Whether the Spec asks for exactly these namespaces (`flags`: clone_flags_for(spec)),
+  // id maps and unknown-syscall filter (the default baseline's, or none).
   bool fits(uint64_t flags, const Spec& spec) const;
   // Sends the child where its Plan is (in arena()); the id maps are written already.
   // False if the child is gone (then discarded).
@@ -57,6 +57,7 @@ class Prestart {
   std::unique_ptr<PlanArena> arena_;
   std::unique_ptr<ChildCaps> caps_;
   std::unique_ptr<SignalGate> gate_;
+  std::vector<struct sock_filter> known_;  // the default unknown-syscall filter, installed early
   SandboxProcess child_;
 };
 

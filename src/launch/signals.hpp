@@ -1,6 +1,10 @@
 // The signals the supervisor takes over (through a signalfd) and forwards into the
-// sandbox: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, plus SIGCHLD.
-// They are blocked before clone, so init inherits them blocked and waits for them.
+// sandbox: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP,
+// SIGCONT, plus SIGCHLD. They are blocked before clone, so init inherits them blocked
+// and waits for them. SIGTSTP (Ctrl-Z while sbx's group has the terminal) stops the
+// workload, not sbx, which then stops as the workload did (launch/terminal.hpp); a
+// blocked SIGCONT still continues a stopped sbx, and read from the signalfd, says so:
+// sbx then has init continue the workload with continue_signal().
 #pragma once
 #include <signal.h>
 
@@ -8,10 +12,15 @@
 
 namespace sbx {
 
+// What sbx sends init to have the workload continued (SIGCONT to its process group):
+// a real-time signal, queued, which no shell sends to a job.
+inline int continue_signal() { return SIGRTMAX; }
+
 inline sigset_t supervised_signals() {
   sigset_t s;
   sigemptyset(&s);
-  for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) sigaddset(&s, sig);
+  for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP, SIGCONT}) sigaddset(&s, sig);
+  sigaddset(&s, continue_signal());
   return s;
 }
 

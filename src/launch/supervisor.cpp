@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "launch/hints.hpp"
+#include "launch/signals.hpp"
 #include "util/error.hpp"
 #include "util/syscalls.hpp"
 #include "util/units.hpp"
@@ -16,7 +17,19 @@
 namespace sbx {
 
 Supervisor::Supervisor(UniqueFd pidfd, UniqueFd channel, UniqueFd signal_fd, SupervisorOptions opts)
-    : pidfd_(std::move(pidfd)), channel_(std::move(channel)), signal_fd_(std::move(signal_fd)), opts_(opts) {
+    : pidfd_(std::move(pidfd)), channel_(std::move(channel)), signal_fd_(std::move(signal_fd)), opts_(opts) {}
+
+// However supervision ends (an exception included), init does not outlive sbx as a
+// zombie for whoever inherits it: a container's pid 1 may never reap it.
+Supervisor::~Supervisor() {
+  if (reaped_ || !pidfd_) return;
+  sys_pidfd_send_signal(pidfd_.get(), SIGKILL);
+  siginfo_t info {};
+  while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_.get()), &info, WEXITED) != 0 && errno == EINTR) {
+  }
+}
+
+void Supervisor::start_timer() {
   if (opts_.timeout) {
     timer_fd_.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
     if (!timer_fd_) throw_errno("timerfd_create");
@@ -48,6 +61,9 @@ void Supervisor::handle_channel(Outcome& out) {
     case MsgType::WorkloadExited:
       out.workload_exited = m;
       break;
+    case MsgType::WorkloadStopped:
+      if (on_workload_stopped) on_workload_stopped(m.signal);
+      break;
     case MsgType::NotifyFd:
       if (received && on_notify_fd) on_notify_fd(std::move(received));
       break;
@@ -61,8 +77,13 @@ void Supervisor::handle_signal() {
   while (::read(signal_fd_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
     int sig = static_cast<int>(si.ssi_signo);
     if (sig == SIGCHLD) continue;  // the pidfd tells us about init
-    // A terminal's Ctrl-C already reached a workload in our foreground process group.
-    if (si.ssi_code == SI_KERNEL && opts_.workload_shares_terminal) continue;
+    // The workload is never in sbx's process group: what the terminal sends sbx (its
+    // group is in the foreground) has not reached the workload, and is passed on too.
+    if (sig == SIGCONT) {
+      if (on_continued) on_continued();
+      sys_pidfd_send_signal(pidfd_.get(), continue_signal());  // (not SIGCONT: see signals.hpp)
+      continue;
+    }
     sys_pidfd_send_signal(pidfd_.get(), sig);
   }
 }
@@ -77,6 +98,9 @@ void Supervisor::handle_timer(Outcome& out) {
     ssize_t w = ::write(STDERR_FILENO, msg.data(), msg.size());
     (void)w;
     sys_pidfd_send_signal(pidfd_.get(), SIGTERM);
+    // A stopped workload (it may have stopped itself to wait the timeout out) gets the
+    // SIGTERM only once continued, as timeout(1) does.
+    sys_pidfd_send_signal(pidfd_.get(), continue_signal());
     struct itimerspec its {};
     its.it_value.tv_sec = opts_.kill_grace.count() / 1000;
     its.it_value.tv_nsec = (opts_.kill_grace.count() % 1000) * 1000000;
@@ -88,9 +112,22 @@ void Supervisor::handle_timer(Outcome& out) {
   }
 }
 
+void Supervisor::reap(Outcome& out) {
+  siginfo_t info {};
+  int rc;
+  while ((rc = ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_.get()), &info, WEXITED)) != 0 &&
+         errno == EINTR) {
+  }
+  if (rc != 0) throw_errno("waitid");
+  reaped_ = true;
+  out.init_cld = info.si_code;
+  out.init_code = info.si_status;
+}
+
 Outcome Supervisor::run() {
   Outcome out;
   auto start = std::chrono::steady_clock::now();
+  start_timer();
   for (;;) {
     std::vector<struct pollfd>& pfds = pfds_;
     pfds.clear();
@@ -105,9 +142,12 @@ Outcome Supervisor::run() {
       throw_errno("poll");
     }
     if (pfds[2].revents) handle_channel(out);
-    // init has reaped the workload and everything else, and is exiting: the namespaces'
-    // teardown as it exits need not be waited for.
-    if (out.workload_exited && out.workload_exited->sandbox_empty) break;
+    // init has reaped the workload and everything else, and is exiting: it is reaped
+    // once the kernel has torn its namespaces down.
+    if (out.workload_exited && out.workload_exited->sandbox_empty) {
+      reap(out);
+      break;
+    }
     if (pfds[1].revents) handle_signal();
     if (pfds[3].revents) handle_timer(out);
     for (size_t i = 4; i < pfds.size(); ++i) {
@@ -120,11 +160,7 @@ Outcome Supervisor::run() {
       }
     }
     if (pfds[0].revents) {
-      siginfo_t info {};
-      if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_.get()), &info, WEXITED) != 0)
-        throw_errno("waitid");
-      out.init_cld = info.si_code;
-      out.init_code = info.si_status;
+      reap(out);
       // Whatever init and the workload said before the end is still in the channel.
       while (channel_open_) {
         struct pollfd p {channel_.get(), POLLIN, 0};

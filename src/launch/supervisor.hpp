@@ -2,7 +2,7 @@
 //   the init's pidfd        (the sandbox ended),
 //   the channel             (setup failures, exec failures, the workload's status,
 //                            the seccomp-notify fd),
-//   a signalfd              (signals to forward into the sandbox),
+//   a signalfd              (signals to forward into the sandbox; SIGCONT: job control),
 //   a timerfd               (--timeout: SIGTERM, a grace period, then SIGKILL),
 //   and any extra sources   (the seccomp-notify listener).
 #pragma once
@@ -32,17 +32,23 @@ struct Outcome {
 struct SupervisorOptions {
   std::optional<std::chrono::milliseconds> timeout;
   std::chrono::milliseconds kill_grace{2000};
-  bool workload_shares_terminal = true;  // tty signals already reach the workload
   bool verbose = false;
 };
 
 class Supervisor {
  public:
   Supervisor(UniqueFd pidfd, UniqueFd channel, UniqueFd signal_fd, SupervisorOptions opts);
+  ~Supervisor();  // init not reaped yet (an exception): SIGKILL, and reap it
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
 
   // Called with the seccomp listener fd when the workload sends it. Without a handler
   // the fd is closed, and notified syscalls fail with ENOSYS.
   std::function<void(UniqueFd)> on_notify_fd;
+  // Job control (launch/terminal.hpp): the workload stopped with a signal; sbx was
+  // continued (called before the SIGCONT is passed on to the workload).
+  std::function<void(int sig)> on_workload_stopped;
+  std::function<void()> on_continued;
 
   // Adds a readable-fd source; the callback returns false to be removed.
   void add_source(int fd, std::function<bool()> on_readable);
@@ -53,6 +59,8 @@ class Supervisor {
   void handle_channel(Outcome& out);
   void handle_signal();
   void handle_timer(Outcome& out);
+  void start_timer();
+  void reap(Outcome& out);  // waits for init's exit
 
   UniqueFd pidfd_, channel_, signal_fd_, timer_fd_;
   SupervisorOptions opts_;
@@ -64,6 +72,7 @@ class Supervisor {
   std::vector<struct pollfd> pfds_;  // rebuilt each round, kept to avoid allocating per event
   bool channel_open_ = true;
   int timer_stage_ = 0;  // 0 running, 1 SIGTERM sent, 2 SIGKILL sent
+  bool reaped_ = false;
 };
 
 // Exit status and message ("" for none) per the CLI contract.

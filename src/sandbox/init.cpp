@@ -60,25 +60,43 @@ void run_init(const Plan& plan, const ChildCaps& caps, pid_t workload) {
     if (sig == SIGCHLD) {
       int status = 0;
       pid_t pid;
-      while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+      while ((pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
         if (pid != workload) continue;
+        if (WIFSTOPPED(status)) {
+          // For sbx's job control (launch/terminal.hpp): a shell above sbx hears of it.
+          Message m;
+          m.type = MsgType::WorkloadStopped;
+          m.signal = WSTOPSIG(status);
+          send_message(channel(), m);
+          continue;
+        }
         SBX_TRACE_POINT("init: workload exited");
         Message m;
         m.type = MsgType::WorkloadExited;
         m.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         m.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
         // Whatever the workload left running (daemons, background jobs) ends now, before
-        // sbx hears of it: sbx may then exit at once, while the kernel tears down the
-        // namespaces as init exits, instead of waiting for that.
+        // sbx hears of it; sbx then reaps init once the kernel has torn the namespaces
+        // down (launch/supervisor.cpp).
         m.sandbox_empty = end_the_others();
         send_message(channel(), m);
         ::_exit(0);
       }
       continue;
     }
-    // Terminal-generated signals already reached the workload's process group; only
-    // what the supervisor sends (from outside: si_code SI_USER) is passed on.
-    if (si.si_code != SI_KERNEL) (void)::kill(workload, sig);  // ESRCH: it is exiting; SIGCHLD follows
+    // What the terminal sends sbx's process group (init is in it) sbx passes on itself;
+    // only what comes through the supervisor (si_code SI_USER) is forwarded.
+    if (si.si_code == SI_KERNEL) continue;
+    // A shell's `fg` or `bg` sends SIGCONT to sbx's process group, init included, before
+    // sbx has given the terminal back to the workload: init waits for sbx's word
+    // (continue_signal(), queued, so never merged with a pending SIGCONT).
+    if (sig == SIGCONT) continue;
+    if (sig == continue_signal()) sig = SIGCONT;
+    // SIGCONT and SIGTSTP (Ctrl-Z that reached sbx, whose group had the terminal) go to
+    // the workload's process group, as the terminal's would; the workload leads it
+    // (setpgid or setsid: workload.cpp). The rest go to the workload.
+    if ((sig == SIGCONT || sig == SIGTSTP) && ::kill(-workload, sig) == 0) continue;
+    (void)::kill(workload, sig);  // ESRCH: it is exiting; SIGCHLD follows
   }
 }
 

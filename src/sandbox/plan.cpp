@@ -6,6 +6,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "sandbox/user_counters.hpp"
 #include "seccomp/compile.hpp"
 #include "util/error.hpp"
 #include "util/names.hpp"
@@ -108,10 +109,16 @@ void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
     if (!res) throw Error("unknown rlimit " + r.type);
     plan.rlimits.push_back({*res, r.soft, r.hard});
   }
+  // (Only a sandbox with a user namespace of its own has limits of its own to set.)
+  bool own_userns = std::any_of(spec.linux.namespaces.begin(), spec.linux.namespaces.end(),
+                                [](const auto& ns) { return ns.type == "user"; });
+  if (own_userns)
+    for (const auto& [name, value] : sandbox_user_counters()) plan.user_counters.push_back({plan_string(name), value});
   plan.umask = spec.process.umask ? static_cast<int>(*spec.process.umask) : -1;
   plan.keep_fds.assign(spec.sbx.keep_fds.begin(), spec.sbx.keep_fds.end());
   std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
   plan.new_session = opts.new_session;
+  plan.take_terminal = !opts.new_session && opts.take_terminal;
   plan.verbose = opts.verbose;
 
   // Capabilities: the workload keeps exactly what the spec lists, in every set.
@@ -134,6 +141,7 @@ void build_plan(const Spec& spec, const PlanOptions& opts, Plan& plan) {
     plan.workload_filter.assign(f.program.begin(), f.program.end());
     plan.workload_filter_flags = f.flags;
     plan.workload_filter_notify = f.uses_notify;
+    plan.workload_known_filter.assign(f.known_program.begin(), f.known_program.end());
   }
   auto init = compile_init_filter();
   plan.init_filter.assign(init.begin(), init.end());

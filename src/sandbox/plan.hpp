@@ -50,6 +50,11 @@ struct PlanSymlink {
   PlanString path;    // where it is created inside the sandbox
 };
 
+struct UserCounterStep {  // /proc/sys/user/<name> in the sandbox's user namespace
+  PlanString name;
+  uint64_t value;
+};
+
 struct RlimitStep {
   int resource;
   uint64_t soft, hard;
@@ -75,9 +80,13 @@ struct Plan {
   PlanVector<char*> argv, envp;  // point into args/env
   PlanString cwd;
   PlanVector<RlimitStep> rlimits;
+  PlanVector<UserCounterStep> user_counters;  // sandbox/user_counters.hpp
   int umask = -1;
   PlanVector<int> keep_fds;      // sorted
-  bool new_session = false;      // setsid(): no terminal shared with the caller
+  // Never the caller's process group (launch/terminal.hpp): setsid(), or setpgid() and,
+  // for a foreground run, tcsetpgrp() on fd 0 before exec.
+  bool new_session = false;
+  bool take_terminal = false;
   // Capabilities the workload keeps, per set (libcap's cap_t objects are allocated
   // before clone: see ChildCaps). Init keeps none.
   PlanVector<cap_value_t> effective, permitted, inheritable;
@@ -85,6 +94,9 @@ struct Plan {
   PlanVector<int> ambient;        // capability numbers raised in the ambient set
   // seccomp (compiled by the parent; empty = no filter)
   PlanVector<struct sock_filter> workload_filter;
+  // unknown = "enosys" (seccomp/known.hpp): installed by the sandbox's first process, as
+  // its first step (a prestarted one had it installed before it had its Plan)
+  PlanVector<struct sock_filter> workload_known_filter;
   unsigned workload_filter_flags = 0;  // SECCOMP_FILTER_FLAG_*
   bool workload_filter_notify = false; // NEW_LISTENER: send the fd to the parent
   PlanVector<struct sock_filter> init_filter;
@@ -110,7 +122,8 @@ struct ChildCaps {
 
 struct PlanOptions {
   bool verbose = false;
-  bool new_session = false;
+  bool new_session = false;    // else a process group of its own
+  bool take_terminal = false;  // (not new_session) make it the terminal's foreground group
 };
 
 // Builds the plan; throws sbx::Error when the Spec asks for what sbx cannot do.

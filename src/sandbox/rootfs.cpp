@@ -46,7 +46,8 @@ void build_rootfs(const Plan& plan) {
   // 2.
   int oldroot_fd = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (oldroot_fd < 0) fail_errno("open", "/");
-  int newroot_fd = make_fs("tmpfs", {{"mode", "0755"}}, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  // (It holds mount points; sized all the same, for a profile with root_readonly = false.)
+  int newroot_fd = make_fs("tmpfs", {{"mode", "0755"}, {"size", "1%"}}, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
   if (newroot_fd < 0) fail_errno("mount root tmpfs", "/");
   if (::move_mount(newroot_fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0) fail_errno("attach root tmpfs", "/");
 

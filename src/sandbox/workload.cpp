@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +25,7 @@ namespace sbx::child {
 namespace {
 
 void install_filter(const Plan& plan) {
+  // (The unknown-syscall filter is init's already, inherited: sandbox/child.cpp.)
   if (plan.workload_filter.empty()) return;
   struct sock_fprog prog {};
   prog.len = static_cast<unsigned short>(plan.workload_filter.size());
@@ -42,10 +44,22 @@ void install_filter(const Plan& plan) {
 }  // namespace
 
 void exec_workload(const Plan& plan) {
+  // Never in the caller's process group (launch/terminal.hpp).
+  if (plan.new_session) {
+    if (::setsid() < 0) fail_errno("setsid", "");
+  } else {
+    if (::setpgid(0, 0) < 0) fail_errno("setpgid", "");
+    // A background group taking the terminal: SIGTTOU is blocked meanwhile (as all
+    // sbx's supervised signals still are), as a shell does for a job.
+    sigset_t ttou;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    if (plan.take_terminal && (::sigprocmask(SIG_BLOCK, &ttou, nullptr) < 0 || ::tcsetpgrp(STDIN_FILENO, ::getpgrp()) < 0))
+      fail_errno("make the workload the terminal's foreground process group", "");
+  }
   sigset_t none;
   sigemptyset(&none);
   if (::sigprocmask(SIG_SETMASK, &none, nullptr) < 0) fail_errno("unblock signals", "");
-  if (plan.new_session && ::setsid() < 0) fail_errno("setsid", "");
   for (const auto& r : plan.rlimits) {
     struct rlimit rl {r.soft, r.hard};
     if (::setrlimit(r.resource, &rl) < 0) fail_errno("setrlimit", "");

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 
+#include "seccomp/known.hpp"
 #include "seccomp/lint.hpp"
 #include "seccomp/reserved.hpp"
 #include "seccomp/syscall_names.hpp"
@@ -137,6 +138,7 @@ CompiledFilter compile_filter(const Seccomp& sc) {
   }
   if (out.uses_notify) out.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   out.program = export_program(ctx.get());
+  if (sc.unknown_enosys) out.known_program = compile_known_filter(sc);
   return out;
 }
 

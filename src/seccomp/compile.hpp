@@ -15,6 +15,9 @@ struct CompiledFilter {
   std::vector<struct sock_filter> program;
   unsigned flags = 0;        // SECCOMP_FILTER_FLAG_* for seccomp(2)
   bool uses_notify = false;  // some rule answers SCMP_ACT_NOTIFY: install with NEW_LISTENER
+  // unknown = "enosys": the second filter, for syscalls libseccomp does not know
+  // (seccomp/known.hpp); empty otherwise.
+  std::vector<struct sock_filter> known_program;
 };
 
 // Throws sbx::Error naming the rule on anything libseccomp refuses.

@@ -62,7 +62,7 @@ std::string build_key(std::string k) {
 }  // namespace
 
 std::string filter_key(const Seccomp& sc) {
-  std::string k = "seccomp/1|";
+  std::string k = "seccomp/2|";
   k.reserve(4096);
   put(k, sc.default_action);
   put(k, sc.default_errno_ret);
@@ -70,6 +70,9 @@ std::string filter_key(const Seccomp& sc) {
   put(k, sc.flags);
   put(k, sc.listener_path);
   put(k, sc.listener_metadata);
+  put(k, uint64_t{sc.unknown_enosys});
+  put(k, uint64_t{sc.allow_numbers.size()});
+  for (uint32_t n : sc.allow_numbers) put(k, uint64_t{n});
   put(k, uint64_t{sc.syscalls.size()});
   for (const auto& r : sc.syscalls) {
     put(k, r.names);
@@ -88,6 +91,8 @@ std::string filter_key(const Seccomp& sc) {
 
 std::string init_filter_key() { return build_key("init/1"); }
 
+std::string precompiled_build_key(std::string k) { return build_key(std::move(k)); }
+
 void use_precompiled_filters(std::span<const PrecompiledFilter> table) { g_table = table; }
 
 std::optional<CompiledFilter> find_precompiled(const Seccomp& sc) {
@@ -102,6 +107,7 @@ std::optional<CompiledFilter> find_precompiled_key(const std::string& key) {
     out.program.assign(f.program, f.program + f.length);
     out.flags = f.flags;
     out.uses_notify = f.uses_notify;
+    if (f.known_length) out.known_program.assign(f.known_program, f.known_program + f.known_length);
     return out;
   }
   return std::nullopt;

@@ -27,11 +27,15 @@ struct PrecompiledFilter {
   size_t length;
   unsigned flags;
   bool uses_notify;
+  const struct sock_filter* known_program;  // CompiledFilter::known_program (may be empty)
+  size_t known_length;
 };
 
 // The lookup key for a Seccomp section.
 std::string filter_key(const Seccomp& sc);
 
+// `k` with what every key ends with: libseccomp's version and the native architecture.
+std::string precompiled_build_key(std::string k);
 // The key of init's own filter (compile_init_filter), which depends on nothing else.
 std::string init_filter_key();
 

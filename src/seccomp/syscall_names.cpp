@@ -45,6 +45,14 @@ std::vector<std::string> known_syscalls() {
   return out;
 }
 
+std::optional<std::string> known_syscall_name(uint32_t nr) {
+  char* n = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), static_cast<int>(nr));
+  if (!n) return std::nullopt;
+  std::string s(n);
+  free(n);
+  return s;
+}
+
 std::optional<std::string> oci_action(const std::string& profile_name) {
   for (const auto& a : kActions)
     if (profile_name == a.profile) return std::string(a.oci);

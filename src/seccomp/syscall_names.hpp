@@ -10,6 +10,8 @@ namespace sbx {
 
 bool is_known_syscall(const std::string& name);
 std::vector<std::string> known_syscalls();  // for "did you mean"
+// The name of a native syscall number, if this libseccomp knows it.
+std::optional<std::string> known_syscall_name(uint32_t nr);
 
 // Profile action names ("errno") <-> OCI ("SCMP_ACT_ERRNO").
 std::optional<std::string> oci_action(const std::string& profile_name);

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +39,7 @@ BuildContext BuildContext::from_process(std::vector<std::string> args) {
     struct rlimit rl {};
     if (res && ::getrlimit(*res, &rl) == 0) ctx.hard_limits[*canon] = rl.rlim_max;
   }
+  if (struct sysinfo si {}; ::sysinfo(&si) == 0) ctx.ram_bytes = static_cast<uint64_t>(si.totalram) * si.mem_unit;
   if (std::ifstream f("/proc/sys/fs/nr_open"); f) {
     uint64_t v = 0;
     if (f >> v && v > 0) ctx.nr_open = v;
@@ -112,12 +114,40 @@ std::string size_option(const std::string& value) {
   return std::to_string(*bytes);
 }
 
+// A tmpfs size= value: a size (size_option) or a percentage of the RAM ("25%", which
+// the kernel reads itself), refused above the RAM (`ram`: 0 if unknown).
+std::string tmpfs_size(const std::string& value, uint64_t ram) {
+  if (!value.empty() && value.back() == '%') {
+    std::string digits = value.substr(0, value.size() - 1);
+    if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos)
+      throw Error("invalid tmpfs size \"" + value + "\" (like size=64M, or size=25% of the RAM)");
+    if (std::stoul(digits) > 100)
+      throw Error("tmpfs size " + value + " is more than the RAM: tmpfs lives in memory, and the OOM killer "
+                  "would pick the host's processes, not the sandbox's files");
+    return value;
+  }
+  std::string out = size_option(value);
+  uint64_t bytes = *parse_size(value);
+  if (ram && bytes > ram)
+    throw Error("tmpfs size " + value + " is more than the machine's RAM (" + std::to_string(ram >> 20) +
+                " MiB): tmpfs lives in memory, and the OOM killer would pick the host's processes, not the "
+                "sandbox's files");
+  return out;
+}
+
 bool is_decimal(const std::string& s) {
   return !s.empty() && s.size() <= 10 && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// A variable name a CI system or a developer would give a secret (case-insensitive).
+bool looks_like_secret(const std::string& name) {
+  for (const char* p : {"*TOKEN*", "*SECRET*", "*PASSWORD*", "*PASSWD*", "*_KEY", "*CREDENTIAL*", "*AUTH*"})
+    if (::fnmatch(p, name.c_str(), FNM_CASEFOLD) == 0) return true;
+  return false;
+}
+
 // Checks one "key=value" filesystem option for a mount type; returns it normalised.
-std::string fs_option(const std::string& type, const std::string& opt) {
+std::string fs_option(const std::string& type, const std::string& opt, uint64_t ram) {
   auto eq = opt.find('=');
   std::string key = opt.substr(0, eq), value = opt.substr(eq + 1);
   static const std::map<std::string, std::vector<std::string>> kKeys = {
@@ -135,6 +165,7 @@ std::string fs_option(const std::string& type, const std::string& opt) {
     for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k + "=";
     throw Error("unknown " + type + " option \"" + opt + "\"" + did_you_mean(key, keys) + " (" + list + ")");
   }
+  if (key == "size" && type == "tmpfs") return key + "=" + tmpfs_size(value, ram);
   if (key == "size" || key == "nr_inodes") return key + "=" + size_option(value);
   if (key == "mode" || key == "ptmxmode") {
     if (!is_octal_mode(value)) throw Error(key + " must be octal, like " + key + "=0755: \"" + opt + "\"");
@@ -296,8 +327,10 @@ struct Builder {
               if (!is_octal_mode(o.substr(5))) throw Error("tmpfs mode must be octal, like mode=1777: \"" + o + "\"");
               m.options.push_back(o);
             } else if (starts_with(o, "size=")) {
-              if (!parse_size(o.substr(5))) throw Error("invalid tmpfs size \"" + o + "\" (like size=64M)");
-              m.options.push_back("size=" + size_option(o.substr(5)));
+              std::string v = o.substr(5);
+              if (v.empty() || (v.back() != '%' && !parse_size(v)))
+                throw Error("invalid tmpfs size \"" + o + "\" (like size=64M, or size=25% of the RAM)");
+              m.options.push_back("size=" + tmpfs_size(v, ctx.ram_bytes));
             } else if (o == "noexec" || o == "ro") {
               m.options.push_back(o);
             } else {
@@ -402,7 +435,7 @@ struct Builder {
           mr.fail(*o.node, "[[filesystem.mount]] options: \"" + o.value + "\" given twice");
         seen.push_back(o.value);
         if (o.value.find('=') != std::string::npos) {
-          m.options.push_back(at(mr, *o.node, "options", [&] { return fs_option(m.type, o.value); }));
+          m.options.push_back(at(mr, *o.node, "options", [&] { return fs_option(m.type, o.value, ctx.ram_bytes); }));
           continue;
         }
         if (std::find(kFlags.begin(), kFlags.end(), o.value) == kFlags.end())
@@ -524,7 +557,7 @@ struct Builder {
         check_env_name(k.value);
         return 0;
       });
-    std::vector<std::string> env;
+    std::vector<std::string> env, secrets;
     for (const auto& kv : ctx.environ) {
       auto eq = kv.find('=');
       if (eq == std::string::npos) continue;
@@ -532,7 +565,9 @@ struct Builder {
       bool kept = !clear;
       for (const auto& k : keep)
         if (::fnmatch(k.value.c_str(), name.c_str(), 0) == 0) kept = true;
-      if (kept) env.push_back(kv);
+      if (!kept) continue;
+      env.push_back(kv);
+      if (looks_like_secret(name)) secrets.push_back(kv);
     }
     auto drop = [&](const std::string& name) {
       std::erase_if(env, [&](const std::string& e) { return e.compare(0, name.size() + 1, name + "=") == 0; });
@@ -558,6 +593,15 @@ struct Builder {
       drop(u.value);
     }
     r.finish();
+    // What the caller's environment passes that looks like a secret, said once (a `set`
+    // or `unset` of the same name replaced or dropped it).
+    std::string passed;
+    std::sort(secrets.begin(), secrets.end());
+    for (const auto& kv : secrets)
+      if (std::find(env.begin(), env.end(), kv) != env.end()) passed += (passed.empty() ? "" : ", ") + kv.substr(0, kv.find('='));
+    if (!passed.empty())
+      spec.sbx.warnings.push_back("[process.env] keeps variables that look like secrets, and passes them into the sandbox: " +
+                                  passed + " (keep names, not patterns; `unset` drops one)");
     spec.process.env = std::move(env);
   }
 
@@ -753,7 +797,15 @@ struct Builder {
       if (canon == "RLIMIT_NOFILE" && value > ctx.nr_open)
         r.fail(v, "[limits] " + key + ": " + (value == RLIM_INFINITY ? std::string("\"unlimited\"") : std::to_string(value)) +
                       " is above the kernel's maximum for open files, fs.nr_open = " + std::to_string(ctx.nr_open));
-      if (auto h = ctx.hard_limits.find(canon); h != ctx.hard_limits.end() && h->second != RLIM_INFINITY && value > h->second)
+      auto h = ctx.hard_limits.find(canon);
+      bool above = h != ctx.hard_limits.end() && h->second != RLIM_INFINITY && value > h->second;
+      // A cap on processes is a protection, not a request: above the caller's own hard
+      // limit, that lower limit holds (the default profile's nproc on a small machine).
+      if (above && canon == "RLIMIT_NPROC") {
+        value = h->second;
+        above = false;
+      }
+      if (above)
         r.fail(v, "[limits] " + key + ": " + (value == RLIM_INFINITY ? std::string("\"unlimited\"") : std::to_string(value)) +
                       " is above the caller's hard limit (" + std::to_string(h->second) +
                       "), which a sandbox cannot raise; raise it before starting sbx (ulimit -H)");

@@ -26,6 +26,9 @@ struct BuildContext {
   // when the caller is root. Empty: not checked.
   std::map<std::string, uint64_t> hard_limits;
   uint64_t nr_open = 1048576;         // fs.nr_open: the kernel's ceiling for nofile
+  // The machine's RAM in bytes (sysinfo), which no tmpfs size may exceed: tmpfs pages
+  // belong to no process, and the OOM killer would pick the host's. 0: not checked.
+  uint64_t ram_bytes = 0;
 
   static BuildContext from_process(std::vector<std::string> args);
 };

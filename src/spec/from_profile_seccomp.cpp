@@ -113,6 +113,24 @@ struct SeccompBuilder {
     if (auto allow = syscall_names(r, "allow"); !allow.empty())
       add_rule(sc, {values(allow), "SCMP_ACT_ALLOW", std::nullopt, {}}, *r.get("allow"), allow);
     if (r.boolean("log").value_or(false)) sc.flags.push_back("SECCOMP_FILTER_FLAG_LOG");
+    if (auto u = r.string("unknown")) {
+      if (*u != "enosys" && *u != "allow")
+        r.fail(*r.get("unknown"), "[seccomp] unknown must be \"enosys\" or \"allow\", not \"" + *u + "\"");
+      sc.unknown_enosys = *u == "enosys";
+    }
+    if (const toml::array* nums = r.array("allow_numbers")) {
+      for (const auto& n : *nums) {
+        if (!n.is_integer() || n.as_integer()->get() < 0 || n.as_integer()->get() > 0xffff)
+          r.fail(n, "[seccomp] allow_numbers entries are syscall numbers of the native ABI, like 470");
+        auto v = static_cast<uint32_t>(n.as_integer()->get());
+        if (auto name = known_syscall_name(v))
+          r.fail(n, "[seccomp] allow_numbers: " + std::to_string(v) + " is '" + *name +
+                        "', which this libseccomp knows: allow it by name");
+        sc.allow_numbers.push_back(v);
+      }
+      if (!sc.unknown_enosys)
+        r.fail(*r.get("allow_numbers"), "[seccomp] allow_numbers only matters with unknown = \"enosys\"");
+    }
     if (auto l = r.string("listener")) {
       sc.listener_path = at(r, *r.get("listener"), "listener", [&] { return normalize_sandbox_path(*l); });
     }

@@ -83,6 +83,11 @@ struct Seccomp {
   std::string listener_path;
   std::string listener_metadata;
   std::vector<SeccompSyscall> syscalls;
+  // sbx's own, no OCI field ([seccomp] unknown = "enosys"): syscall numbers this
+  // libseccomp has no name for answer ENOSYS on every ABI, but for `allow_numbers`
+  // (native ABI). A second filter, stacked on the first (seccomp/known.hpp).
+  bool unknown_enosys = false;
+  std::vector<uint32_t> allow_numbers;
 };
 
 // What OCI has no field for.

@@ -254,7 +254,7 @@ TEST_F(Loader, TheBuiltInDefaultLoadsWithoutAName) {
   LoadedProfile lp = load_profile(std::string(), testing::test_variables());
   EXPECT_EQ(lp.chain, (std::vector<std::string>{"<built-in default>"}));
   EXPECT_EQ(strings(lp.table, "filesystem.rw"), (std::vector<std::string>{"/work/proj"}));
-  EXPECT_EQ(strings(lp.table, "filesystem.tmpfs")[0], "/home/u");
+  EXPECT_EQ(strings(lp.table, "filesystem.tmpfs")[0], "/home/u:size=15%");
 }
 
 TEST_F(Loader, NamesAndPathsAreTellable) {

@@ -100,8 +100,8 @@ TEST_F(FromProfile, TheDefaultProfile) {
   const Mount* home = mount(s, "/home/u");
   ASSERT_NE(home, nullptr);
   EXPECT_EQ(home->type, "tmpfs");
-  EXPECT_EQ(home->options, (Opts{"nosuid", "nodev", "mode=755"}));
-  EXPECT_EQ(mount(s, "/tmp")->options, (Opts{"nosuid", "nodev", "mode=1777"}));
+  EXPECT_EQ(home->options, (Opts{"nosuid", "nodev", "size=15%", "mode=755"}));
+  EXPECT_EQ(mount(s, "/tmp")->options, (Opts{"nosuid", "nodev", "mode=1777", "size=15%"}));
   EXPECT_EQ(s.process.cwd, "/work/proj");
   EXPECT_EQ(s.process.env, (Opts{"PATH=/usr/bin:/bin", "HOME=/home/u", "USER=u", "LC_ALL=C.UTF-8",
                                  "LC_TIME=en_GB.UTF-8", "TERM=xterm"}));
@@ -349,7 +349,7 @@ TEST_F(FromProfile, BadTmpfsEntries) {
   EXPECT_EQ(err("[filesystem]\ntmpfs = ['/t:mode=999']\n"),
             "p.toml:2:10: [filesystem] tmpfs: tmpfs mode must be octal, like mode=1777: \"mode=999\"");
   EXPECT_EQ(err("[filesystem]\ntmpfs = ['/t:size=lots']\n"),
-            "p.toml:2:10: [filesystem] tmpfs: invalid tmpfs size \"size=lots\" (like size=64M)");
+            "p.toml:2:10: [filesystem] tmpfs: invalid tmpfs size \"size=lots\" (like size=64M, or size=25% of the RAM)");
   EXPECT_EQ(err("[filesystem]\ntmpfs = ['/t:sise=1M']\n"),
             "p.toml:2:10: [filesystem] tmpfs: unknown tmpfs option \"sise=1M\" (did you mean 'size'?) (mode=, size=, "
             "noexec, ro)");
