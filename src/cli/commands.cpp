@@ -143,13 +143,13 @@ int cmd_check(const CheckOptions& o) {
     std::cout << "\n";
     const std::string& file = lp.chain.front();
     std::string inherited = o.full ? std::string() : inherited_summary(lp.table, file);
-    if (spec.linux.seccomp) std::cout << "# seccomp: " << known_boundary(*spec.linux.seccomp) << ".\n";
     if (inherited.empty()) {
       std::cout << "# Fully resolved: `extends` merged, variables expanded.\n" << lp.table << "\n";
     } else {
       std::cout << "# Its own settings, variables expanded:\n" << own_settings(lp.table, file) << "\n";
       std::cout << "# Inherited (entries): " << inherited << "; `sbx check --full` shows them\n";
     }
+    if (spec.linux.seccomp) std::cout << "# seccomp: " << known_boundary(*spec.linux.seccomp) << ".\n";
     if (profiles.size() > 1) std::cout << "\n";
   }
   if (o.json) std::cout << all.dump(2) << "\n";

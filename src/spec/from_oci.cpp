@@ -580,6 +580,13 @@ struct Converter {
         } else if (k == "org.sbx.optional-mounts") {
           json opt = json::parse(v);
           for (const auto& d : opt) optional_mounts.push_back(normalize_sandbox_path(d.get<std::string>()));
+        } else if (k == "org.sbx.seccomp-unknown") {
+          if (v != "enosys" && v != "allow") throw std::invalid_argument("seccomp-unknown");
+          seccomp_unknown_enosys = v == "enosys";
+        } else if (k == "org.sbx.seccomp-allow-numbers") {
+          json nums = json::parse(v);
+          if (!nums.is_array()) throw std::invalid_argument("seccomp-allow-numbers");
+          for (const auto& n : nums) seccomp_allow_numbers.push_back(n.get<uint32_t>());
         } else if (k == "org.sbx.readonly-dirs") {
           json dirs = json::parse(v);
           if (!dirs.is_array()) throw std::invalid_argument("readonly-dirs");
@@ -587,7 +594,7 @@ struct Converter {
         } else {
           r.fail(at,
                  "unknown sbx annotation (org.sbx.description, .profile, .symlinks, .optional-mounts, .readonly-dirs, "
-                 ".timeout-ms, .notify)");
+                 ".seccomp-unknown, .seccomp-allow-numbers, .timeout-ms, .notify)");
         }
       } catch (const Error&) {
         throw;
@@ -598,6 +605,8 @@ struct Converter {
     o.finish();
   }
   std::vector<std::string> optional_mounts;
+  bool seccomp_unknown_enosys = false;
+  std::vector<uint32_t> seccomp_allow_numbers;
 };
 
 }  // namespace
@@ -608,7 +617,7 @@ const OciSupport& oci_support() {
 }
 
 Spec spec_from_oci_json(const json& config, const OciContext& ctx) {
-  Converter c{Reader{ctx}, Spec{}, ctx.bundle_dir, {}};
+  Converter c{Reader{ctx}, Spec{}, ctx.bundle_dir, {}, false, {}};
   Spec& s = c.spec;
   s.linux.masked_paths.clear();
   s.linux.readonly_paths.clear();
@@ -652,6 +661,11 @@ Spec spec_from_oci_json(const json& config, const OciContext& ctx) {
   for (auto& m : s.mounts)
     if (std::find(c.optional_mounts.begin(), c.optional_mounts.end(), m.destination) != c.optional_mounts.end())
       m.optional = true;
+  if (c.seccomp_unknown_enosys) {
+    if (!s.linux.seccomp) c.r.fail("annotations[\"org.sbx.seccomp-unknown\"]", "needs linux.seccomp");
+    s.linux.seccomp->unknown_enosys = true;
+    s.linux.seccomp->allow_numbers = c.seccomp_allow_numbers;
+  }
   return std::move(c.spec);
 }
 

@@ -101,6 +101,11 @@ json to_oci_json(const Spec& spec) {
   for (const auto& m : spec.mounts)
     if (m.optional) optional.push_back(m.destination);
   if (!optional.empty()) ann["org.sbx.optional-mounts"] = optional.dump();
+  if (spec.linux.seccomp && spec.linux.seccomp->unknown_enosys) {
+    ann["org.sbx.seccomp-unknown"] = "enosys";
+    if (!spec.linux.seccomp->allow_numbers.empty())
+      ann["org.sbx.seccomp-allow-numbers"] = json(spec.linux.seccomp->allow_numbers).dump();
+  }
   if (!spec.sbx.readonly_dirs.empty()) ann["org.sbx.readonly-dirs"] = json(spec.sbx.readonly_dirs).dump();
   if (spec.sbx.timeout) ann["org.sbx.timeout-ms"] = std::to_string(spec.sbx.timeout->count());
   if (!ann.empty()) j["annotations"] = ann;

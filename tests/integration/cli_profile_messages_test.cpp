@@ -31,7 +31,7 @@ TEST(CliProfileMessages, EveryErrorOfAFileInOneGo) {
     EXPECT_EQ(r.err,
               "sbx: ./p.toml:3:1: unknown key 'rox' in [filesystem] (did you mean 'ro'?)\n"
               "sbx: ./p.toml:4:10: [filesystem] tmpfs: '!/tmp' removes nothing: no inherited entry '/tmp' (did you "
-              "mean '!/tmp:mode=1777'?)\n"
+              "mean '!/tmp:mode=1777,size=15%'?)\n"
               "sbx: ./p.toml:6:1: unknown key 'keep_env' in [process]; variables are kept, set and unset in "
               "[process.env]: [process.env] keep = ...\n"
               "sbx: ./p.toml:8:1: unknown key 'memory' in [limits]; there is no memory limit as such: 'as' caps the "

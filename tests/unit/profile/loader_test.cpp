@@ -357,7 +357,7 @@ TEST_F(Loader, CollectsEveryMergeAndVariableError) {
   EXPECT_NE(e.find(p + ":3:7: [filesystem] ro: '!/nope' removes nothing"), std::string::npos) << e;
   EXPECT_NE(e.find(p + ":3:17: unknown variable ${NOPE}"), std::string::npos) << e;
   EXPECT_NE(e.find(p + ":4:10: [filesystem] tmpfs: '!/tmp' removes nothing: no inherited entry '/tmp' (did you mean "
-                       "'!/tmp:mode=1777'?)"),
+                       "'!/tmp:mode=1777,size=15%'?)"),
             std::string::npos)
       << e;
   EXPECT_NE(e.find(p + ":6:12: [namespaces] hostname is a boolean here but a string"), std::string::npos) << e;
