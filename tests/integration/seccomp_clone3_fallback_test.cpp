@@ -5,10 +5,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
-
-#include <sstream>
-
-#include <algorithm>
 #include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
