@@ -141,7 +141,7 @@ void Guard::guard_path(size_t w, const std::string& rel, const std::vector<Mount
   Probe p = probe_below(wb.fd.get(), rel);
   switch (p.what) {
     case Probe::What::Exists:
-      steps_.push_back({MountStep::Kind::Protect, dest, {}, p.st.st_dev, p.st.st_ino});
+      steps_.push_back({MountStep::Kind::Protect, dest, {}, p.st.st_dev, p.st.st_ino, w, rel});
       return;
     case Probe::What::Missing:
       missing_.push_back({w, rel, host});
@@ -183,7 +183,7 @@ void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
       if (clean == text) continue;
       struct stat st {};
       if (::fstatat(dir.get(), name, &st, AT_SYMLINK_NOFOLLOW) < 0) throw_errno(std::string("stat ") + name);
-      steps_.push_back({MountStep::Kind::Content, d + "/" + name, clean, st.st_dev, st.st_ino});
+      steps_.push_back({MountStep::Kind::Content, d + "/" + name, clean, st.st_dev, st.st_ino, SIZE_MAX, {}});
     }
     return dir;
   };
@@ -269,21 +269,43 @@ void Guard::apply(Plan& plan) const {
 Guard::~Guard() { end_journal(); }
 
 std::vector<std::string> Guard::check_after() {
-  std::vector<std::string> created;
+  std::vector<std::string> out;
   for (const auto& m : missing_) {
     try {
       Probe p = probe_below(writable_[m.writable].fd.get(), m.rel);
       if (p.what == Probe::What::Missing) continue;
       remove_below(p.parent.get(), p.name);
-      created.push_back(m.host + (p.what == Probe::What::Symlink && p.symlink_at != m.rel
-                                      ? " (through a symlink the build left at " + p.symlink_at + ")"
-                                      : ""));
+      out.push_back("the sandbox created " + m.host +
+                    (p.what == Probe::What::Symlink && p.symlink_at != m.rel
+                         ? " (through a symlink the build left at " + p.symlink_at + ")"
+                         : "") +
+                    ", which the profile protects ([filesystem] protect); removed it");
     } catch (const Error& e) {
-      created.push_back(m.host + " (not removed: " + e.what() + ")");
+      out.push_back("the sandbox created " + m.host + ", which the profile protects ([filesystem] protect); cannot "
+                    "remove it: " + e.what());
     }
   }
+  // A read-only path stays itself unless a directory above it was renamed: then
+  // something else may be at its name now (a profile, a binary, a hook).
+  for (const auto& s : steps_) {
+    if (s.kind != MountStep::Kind::Protect || s.writable >= writable_.size()) continue;
+    const Writable& wb = writable_[s.writable];
+    std::string host = wb.source == "/" ? "/" + s.rel : wb.source + "/" + s.rel;
+    std::string why;
+    try {
+      Probe p = probe_below(wb.fd.get(), s.rel);
+      if (p.what == Probe::What::Missing) why = "is gone";
+      else if (p.what == Probe::What::Symlink) why = "goes through a symlink at " + p.symlink_at;
+      else if (p.st.st_dev != s.dev || p.st.st_ino != s.ino) why = "is another file now";
+    } catch (const Error& e) {
+      why = std::string("cannot be checked: ") + e.what();
+    }
+    if (!why.empty())
+      out.push_back("the sandbox moved " + host + ", which was read-only in it, by renaming a directory above it: " +
+                    host + " " + why + "; check it before any other run or tool uses it (sbx restored nothing)");
+  }
   end_journal();
-  return created;
+  return out;
 }
 
 }  // namespace sbx

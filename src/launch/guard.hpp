@@ -16,11 +16,17 @@
 // concurrent rename cannot make it protect something else.
 //
 // After: a remembered path that now exists was made by the build: it is removed and
-// the run fails, naming it (check_after). A SIGKILL of sbx skips this; a journal in
+// the run fails, naming it (check_after). A read-only path is looked up again, and
+// another inode there (a directory above it renamed and a new one made in its place)
+// fails the run too, naming it: a mount cannot keep a parent directory from being
+// renamed, so this is detected, not prevented. A SIGKILL of sbx skips this; a journal in
 // $XDG_RUNTIME_DIR/sbx (none without XDG_RUNTIME_DIR) lists what the run was watching,
-// and the next run in the same directory removes what a killed run's build made there.
+// and the next run in the same directory fails, naming what appeared there since (it
+// cannot tell the killed build's work from the user's, so it deletes nothing).
 #pragma once
 #include <sys/types.h>
+
+#include <cstdint>
 
 #include <map>
 #include <string>
@@ -45,8 +51,9 @@ class Guard {
   // Adds the read-only steps, the checked inodes and the environment to a Plan that
   // build_plan filled (in the same arena scope).
   void apply(Plan& plan) const;
-  // After the sandbox ended: the protected paths the build created, removed. Ends the
-  // journal.
+  // After the sandbox ended: what the build did to protected paths, one message each
+  // (a path it created, removed; one it replaced by renaming a directory above it, left
+  // as it is). Any message fails the run. Ends the journal.
   std::vector<std::string> check_after();
 
   struct Step {
@@ -54,6 +61,9 @@ class Guard {
     std::string destination;
     std::string content;
     uint64_t dev = 0, ino = 0;
+    // Protect: where it is (checked again when the run ends); none for the others.
+    size_t writable = SIZE_MAX;
+    std::string rel;
   };
   struct Missing {
     size_t writable;   // index into writable_
