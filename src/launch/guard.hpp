@@ -89,6 +89,14 @@ class Guard {
   bool journal_dirty_ = false;
 
   void protect_git(size_t w, const std::vector<Mount>& mounts);
+  void protect_submodules(size_t w, const std::vector<Mount>& mounts);
+  // A git directory to protect, with its config files sanitized; returns its fd.
+  UniqueFd protect_gitdir(size_t w, const std::string& rel, const std::vector<Mount>& mounts);
+  // Content steps for the configs of the git directory `dir` (at `dest` inside) and of
+  // its submodules' (modules/...).
+  void sanitize_gitdir(int dir, const std::string& dest, int depth = 0);
+  void sanitize_modules(int dir, const std::string& rel, const std::string& dest, int depth);
+  void sanitize_read_only(const Spec& spec);
   void guard_path(size_t w, const std::string& rel, const std::vector<Mount>& mounts, const char* why);
   void clean_stale(std::vector<std::string>& warnings);
   void write_journal(std::vector<std::string>& warnings);
