@@ -166,6 +166,11 @@ void Guard::guard_path(size_t w, const std::string& rel, const std::vector<Mount
   }
   std::string link = wb.source == "/" ? "/" + p.symlink_at : wb.source + "/" + p.symlink_at;
   if (std::string(why) == "submodule") return;  // git follows no symlink there either
+  if (std::string(why).rfind("git ", 0) == 0)
+    throw Error("the repository's " + std::string(why + 4) + " names " + host +
+                (p.symlink_at == rel ? ", a symlink" : ", through the symlink " + link) +
+                " the sandbox could point elsewhere; the host's git would then read or run what the build chose: "
+                "use a path without symlinks");
   if (std::string(why) == "protect")
     throw Error("[filesystem] protect: " + host + (p.symlink_at == rel ? " is a symlink" : " goes through the symlink " + link) +
                 ", which the sandbox could replace: sbx cannot keep it from being changed; remove the symlink, or "
@@ -281,24 +286,50 @@ void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
     }
     return wi < writable_.size();
   };
+  namespace fs = std::filesystem;
+  // What the config of the git directory at host path `abs` names for the host's git to
+  // read (include.path) or run (core.hooksPath, husky's `.husky/_`): protected where a
+  // writable bind holds it. (Includes of includes and the user's ~/.gitconfig are not
+  // read: README, "Security model".)
+  std::string source = wb.source;
+  auto config_paths = [&](const std::string& abs) {
+    UniqueFd dir(::open(abs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    std::string text;
+    if (!dir || !read_small_file(dir.get(), "config", text)) return;
+    for (const auto& c : git_config_paths(text)) {
+      fs::path path = c.path;
+      if (c.path.rfind("~/", 0) == 0) {
+        const char* home = std::getenv("HOME");
+        if (!home || *home != '/') continue;
+        path = fs::path(home) / c.path.substr(2);
+      } else if (path.is_relative()) {
+        path = (c.kind == GitConfigPath::kInclude ? fs::path(abs) : fs::path(source)) / path;
+      }
+      size_t wi;
+      std::string rel;
+      if (locate(path.lexically_normal().string(), wi, rel))
+        guard_path(wi, rel, mounts, c.kind == GitConfigPath::kInclude ? "git include.path" : "git core.hooksPath");
+    }
+  };
   if (S_ISDIR(p.st.st_mode)) {
-    gitdir(w, ".git");
+    if (gitdir(w, ".git")) config_paths(source + "/.git");
     return;
   }
   if (!S_ISREG(p.st.st_mode)) return;
   // A .git file (worktree, submodule): "gitdir: PATH", relative to the work tree.
   std::string target;
   if (!pointer(p.parent.get(), ".git", "gitdir:", target)) return;
-  namespace fs = std::filesystem;
-  std::string abs = (target[0] == '/' ? fs::path(target) : fs::path(wb.source) / target).lexically_normal().string();
+  std::string abs = (target[0] == '/' ? fs::path(target) : fs::path(source) / target).lexically_normal().string();
   size_t wi;
   std::string rel;
-  if (!locate(abs, wi, rel)) return;  // outside every writable bind: read-only or invisible
-  UniqueFd dir = gitdir(wi, rel);
+  bool inside = locate(abs, wi, rel);  // else read-only or invisible
+  UniqueFd dir = inside ? gitdir(wi, rel) : UniqueFd(::open(abs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  config_paths(abs);
   std::string common;
   if (!dir || !pointer(dir.get(), "commondir", nullptr, common)) return;
   std::string cabs = (common[0] == '/' ? fs::path(common) : fs::path(abs) / common).lexically_normal().string();
   if (locate(cabs, wi, rel)) gitdir(wi, rel);
+  config_paths(cabs);
 }
 
 void Guard::sanitize_read_only(const Spec& spec) {

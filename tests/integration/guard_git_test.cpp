@@ -193,5 +193,35 @@ TEST(GuardGitReadOnly, TheStrictProfilesReadOnlyProjectShowsNoCredentials) {
   EXPECT_NE(r.out.find("done"), std::string::npos) << r.out;
 }
 
+TEST(GuardGitConfigPaths, HooksPathAndIncludesInTheProjectCannotBeWritten) {
+  // husky's core.hooksPath = .husky/_ (there) and an include.path = ../.gitconfig (not
+  // there yet), both in the project: the host's git runs and reads what the build puts
+  // there.
+  std::string repo = make_repo("git config core.hooksPath .husky/_; git config include.path ../.gitconfig; "
+                               "mkdir -p .husky/_");
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  std::string hook = "#!/bin/sh\ntouch " + mark + "/hook-ran\n";
+  Result r = in_sandbox(repo,
+                        "printf '" + hook + "' > .husky/_/pre-commit; chmod +x .husky/_/pre-commit; "
+                        "printf '[core]\\n\\tfsmonitor = touch " + mark + "/inc-ran; false\\n' > .gitconfig; "
+                        "git status --short >/dev/null && echo status-ok");
+  EXPECT_NE(r.out.find("status-ok"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.status, 125) << r.err;
+  EXPECT_NE(r.err.find(repo + "/.gitconfig"), std::string::npos) << r.err;
+  Result h = host_sh(repo, "echo x >> Makefile; " + std::string(kGit) + " commit -qam c; git status --short; true");
+  EXPECT_FALSE(exists(mark + "/hook-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(mark + "/inc-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(repo + "/.gitconfig"));
+  EXPECT_FALSE(exists(repo + "/.husky/_/pre-commit"));
+}
+
+TEST(GuardGitConfigPaths, ASymlinkedHooksPathIsRefused) {
+  std::string repo = make_repo("git config core.hooksPath hooks; mkdir real; ln -s real hooks");
+  Result r = in_sandbox(repo, "true");
+  EXPECT_EQ(r.status, 125);
+  EXPECT_NE(r.err.find("core.hooksPath names " + repo + "/hooks, a symlink"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace sbx::test
