@@ -68,7 +68,7 @@ Guard Guard::prepare(const Spec& spec, std::vector<std::string>& warnings) {
     struct stat st {};
     if (::fstat(fd.get(), &st) < 0) throw_errno("stat " + m.source);
     if (!from_cwd) g.sources_[m.source] = {st.st_dev, st.st_ino};
-    g.writable_.push_back({std::move(fd), m.source, m.destination, st.st_dev, st.st_ino});
+    g.writable_.push_back({std::move(fd), m.source, m.destination, st.st_dev, st.st_ino, from_cwd});
   }
   g.sanitize_read_only(spec);
   if (g.writable_.empty()) return g;
@@ -185,6 +185,7 @@ UniqueFd Guard::protect_gitdir(size_t wi, const std::string& rel, const std::vec
   if (covered(d, x.destination, mounts)) return {};
   Probe q = probe_below(x.fd.get(), rel);
   if (q.what != Probe::What::Exists || !S_ISDIR(q.st.st_mode)) return {};
+  git_ = true;  // read-only git needs GIT_OPTIONAL_LOCKS=0
   guard_path(wi, rel, mounts, "protect");
   UniqueFd dir(::openat(q.parent.get(), q.name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dir) throw_errno("open " + x.source + "/" + rel);
@@ -266,11 +267,40 @@ void Guard::protect_submodules(size_t w, const std::vector<Mount>& mounts) {
   }
 }
 
+void Guard::protect_nested(size_t w, const std::vector<Mount>& mounts) {
+  // Repositories one level down (a CI workspace holding several checkouts, a vendored
+  // clone): an existing DIR/.git is read-only, a directory's config sanitized. Deeper
+  // ones, and ones the build creates outside .gitmodules, are not looked for: that walk
+  // would cost every start (README, "Security model").
+  UniqueFd root(::openat(writable_[w].fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return;
+  std::vector<std::string> dirs;
+  DIR* d = ::fdopendir(root.get());
+  if (!d) return;
+  root.release();
+  while (struct dirent* e = ::readdir(d)) {
+    if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
+    std::string n = e->d_name;
+    if (n == "." || n == ".." || n == ".git") continue;
+    dirs.push_back(n);
+    if (dirs.size() >= 512) break;
+  }
+  ::closedir(d);
+  for (const auto& n : dirs) {
+    std::string rel = n + "/.git";
+    Probe p = probe_below(writable_[w].fd.get(), rel);
+    if (p.what != Probe::What::Exists) continue;
+    if (S_ISDIR(p.st.st_mode)) protect_gitdir(w, rel, mounts);
+    else if (S_ISREG(p.st.st_mode)) guard_path(w, rel, mounts, "submodule");
+  }
+}
+
 void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
   const Writable& wb = writable_[w];
   std::string dest = wb.destination == "/" ? "/.git" : wb.destination + "/.git";
-  if (covered(dest, wb.destination, mounts)) return;
   protect_submodules(w, mounts);
+  if (wb.project) protect_nested(w, mounts);  // not caches: hundreds of directories each
+  if (covered(dest, wb.destination, mounts)) return;
   Probe p = probe_below(wb.fd.get(), ".git");
   if (p.what != Probe::What::Exists) return;  // missing: [filesystem] protect; a symlink: refused there
   git_ = true;

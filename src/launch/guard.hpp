@@ -79,6 +79,7 @@ class Guard {
     std::string source, destination;
     dev_t dev = 0;
     ino_t ino = 0;
+    bool project = false;  // the directory sbx was started in
   };
   std::vector<Writable> writable_;
   std::vector<Step> steps_;
@@ -90,6 +91,7 @@ class Guard {
 
   void protect_git(size_t w, const std::vector<Mount>& mounts);
   void protect_submodules(size_t w, const std::vector<Mount>& mounts);
+  void protect_nested(size_t w, const std::vector<Mount>& mounts);
   // A git directory to protect, with its config files sanitized; returns its fd.
   UniqueFd protect_gitdir(size_t w, const std::string& rel, const std::vector<Mount>& mounts);
   // Content steps for the configs of the git directory `dir` (at `dest` inside) and of

@@ -223,5 +223,23 @@ TEST(GuardGitConfigPaths, ASymlinkedHooksPathIsRefused) {
   EXPECT_NE(r.err.find("core.hooksPath names " + repo + "/hooks, a symlink"), std::string::npos) << r.err;
 }
 
+TEST(GuardGitNested, ARepositoryOneLevelDownIsReadOnly) {
+  // A workspace holding checkouts (no repository at the top): tools/ is one.
+  std::string ws = make_temp_dir("ws");
+  Result h = host_sh(ws, "git init -q tools && git -C tools config http.extraheader 'AUTHORIZATION: WSTOKEN'");
+  ASSERT_EQ(h.status, 0) << h.err;
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  Result r = in_sandbox(ws, "git -C tools config core.fsmonitor 'touch " + mark + "/ran; false'; "
+                            "mkdir -p tools/.git/hooks; echo x > tools/.git/hooks/pre-commit; cat tools/.git/config; "
+                            "git -C tools status --short && echo status-ok; true");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("status-ok"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("WSTOKEN"), std::string::npos) << r.out;
+  h = host_sh(ws, "git -C tools status --short; true");
+  EXPECT_FALSE(exists(mark + "/ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(ws + "/tools/.git/hooks/pre-commit"));
+}
+
 }  // namespace
 }  // namespace sbx::test
