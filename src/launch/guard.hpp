@@ -7,11 +7,16 @@
 //    lies in a writable bind too, is bound read-only over itself; its config (and
 //    config.worktree) is replaced by a sanitized copy when it holds credentials
 //    (launch/git_config.hpp); GIT_OPTIONAL_LOCKS=0 keeps read-only git working;
+//    the same for submodules (.gitmodules paths' PATH/.git, protected even when
+//    missing; the configs in .git/modules) and an existing DIR/.git one level down in
+//    the project; the targets of the config's core.hooksPath and include.path are
+//    protected paths too;
 //  - each [filesystem] protect entry, and each profile file and profile directory
 //    (Spec::sbx.guarded_paths) below it: an existing one is bound read-only over
 //    itself; a missing one is remembered;
 //  - bind sources below it are opened beneath it, and the inode found is the one the
 //    child must find again (MountStep::dev/ino).
+// A read-only bind of a work tree gets the sanitized .git/config as well.
 // Everything read-only is checked by inode in the child (sandbox/mounts.cpp), so a
 // concurrent rename cannot make it protect something else.
 //
