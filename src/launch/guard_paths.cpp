@@ -193,4 +193,20 @@ bool read_small_file(int dir, const std::string& name, std::string& out, size_t 
   return true;
 }
 
+std::string below(const std::string& path, const std::string& dir) {
+  if (dir == "/") return path.size() > 1 ? path.substr(1) : std::string();
+  if (path.size() > dir.size() + 1 && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/')
+    return path.substr(dir.size() + 1);
+  return {};
+}
+
+bool at_or_below(const std::string& path, const std::string& dir) { return path == dir || !below(path, dir).empty(); }
+
+bool covered(const std::string& dest, const std::string& wdest, const std::vector<Mount>& mounts) {
+  for (const auto& m : mounts)
+    if (m.destination.size() > wdest.size() && at_or_below(dest, m.destination) && at_or_below(m.destination, wdest))
+      return true;
+  return false;
+}
+
 }  // namespace sbx
