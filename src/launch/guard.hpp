@@ -95,6 +95,9 @@ class Guard {
   bool journal_dirty_ = false;
 
   void protect_git(size_t w, const std::vector<Mount>& mounts);
+  // The repository whose work tree is `sub` ("": the bind itself) below writable bind w:
+  // its .git, the git directory a .git file names, the paths its config names.
+  void protect_repo(size_t w, const std::string& sub, const std::vector<Mount>& mounts);
   void protect_submodules(size_t w, const std::vector<Mount>& mounts);
   void protect_nested(size_t w, const std::vector<Mount>& mounts);
   // A git directory to protect, with its config files sanitized; returns its fd.

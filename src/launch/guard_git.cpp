@@ -122,7 +122,7 @@ void Guard::protect_submodules(size_t w, const std::vector<Mount>& mounts) {
     std::string rel = norm + "/.git";
     Probe p = probe_below(writable_[w].fd.get(), rel);
     if (p.what == Probe::What::Symlink) continue;  // not a submodule git uses: it follows no symlink there
-    if (p.what == Probe::What::Exists && S_ISDIR(p.st.st_mode)) protect_gitdir(w, rel, mounts);
+    if (p.what == Probe::What::Exists) protect_repo(w, norm, mounts);
     else guard_path(w, rel, mounts, "submodule");
   }
 }
@@ -149,22 +149,25 @@ void Guard::protect_nested(size_t w, const std::vector<Mount>& mounts) {
   for (const auto& n : dirs) {
     std::string rel = n + "/.git";
     Probe p = probe_below(writable_[w].fd.get(), rel);
-    if (p.what != Probe::What::Exists) continue;
-    if (S_ISDIR(p.st.st_mode)) protect_gitdir(w, rel, mounts);
-    else if (S_ISREG(p.st.st_mode)) guard_path(w, rel, mounts, "submodule");
+    if (p.what == Probe::What::Exists) protect_repo(w, n, mounts);
   }
 }
 
 void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
-  const Writable& wb = writable_[w];
-  std::string dest = wb.destination == "/" ? "/.git" : wb.destination + "/.git";
   protect_submodules(w, mounts);
-  if (wb.project) protect_nested(w, mounts);  // not caches: hundreds of directories each
+  if (writable_[w].project) protect_nested(w, mounts);  // not caches: hundreds of directories each
+  protect_repo(w, "", mounts);
+}
+
+void Guard::protect_repo(size_t w, const std::string& sub, const std::vector<Mount>& mounts) {
+  const Writable& wb = writable_[w];
+  std::string gitrel = sub.empty() ? ".git" : sub + "/.git";
+  std::string dest = wb.destination == "/" ? "/" + gitrel : wb.destination + "/" + gitrel;
   if (covered(dest, wb.destination, mounts)) return;
-  Probe p = probe_below(wb.fd.get(), ".git");
+  Probe p = probe_below(wb.fd.get(), gitrel);
   if (p.what != Probe::What::Exists) return;  // missing: [filesystem] protect; a symlink: refused there
   git_ = true;
-  guard_path(w, ".git", mounts, "protect");
+  guard_path(w, gitrel, mounts, sub.empty() ? "protect" : "submodule");
   auto gitdir = [&](size_t wi, const std::string& rel) { return protect_gitdir(wi, rel, mounts); };
   // The writable bind holding an absolute host path, and the path below it.
   auto locate = [&](const std::string& path, size_t& wi, std::string& rel) {
@@ -181,7 +184,7 @@ void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
   // read (include.path) or run (core.hooksPath, husky's `.husky/_`): protected where a
   // writable bind holds it. (Includes of includes and the user's ~/.gitconfig are not
   // read: README, "Security model".)
-  std::string source = wb.source;
+  std::string source = sub.empty() ? wb.source : (wb.source == "/" ? "/" + sub : wb.source + "/" + sub);
   auto config_paths = [&](const std::string& abs) {
     UniqueFd dir(::open(abs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     std::string text;
@@ -202,7 +205,7 @@ void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
     }
   };
   if (S_ISDIR(p.st.st_mode)) {
-    if (gitdir(w, ".git")) config_paths(source + "/.git");
+    if (gitdir(w, gitrel)) config_paths(source + "/.git");
     return;
   }
   if (!S_ISREG(p.st.st_mode)) return;

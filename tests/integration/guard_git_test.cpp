@@ -241,5 +241,21 @@ TEST(GuardGitNested, ARepositoryOneLevelDownIsReadOnly) {
   EXPECT_FALSE(exists(ws + "/tools/.git/hooks/pre-commit"));
 }
 
+TEST(GuardGitNested, TheGitDirectoryASubmodulesGitFileNamesIsReadOnly) {
+  // sub/.git says "gitdir: ../gits/sub": that directory is in the project, not in .git.
+  std::string repo = make_repo(
+      "printf '[submodule \"s\"]\\n\\tpath = sub\\n' > .gitmodules; mkdir -p gits sub; "
+      "git init -q --bare gits/sub; git -C gits/sub config core.bare false; git -C gits/sub config core.worktree ../../sub; "
+      "echo 'gitdir: ../gits/sub' > sub/.git");
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  Result r = in_sandbox(repo, "git --git-dir=gits/sub config core.fsmonitor 'touch " + mark + "/ran; false'; "
+                              "echo x > gits/sub/hooks/post-checkout; true");
+  EXPECT_EQ(r.status, 0) << r.err;
+  Result h = host_sh(repo, "git -C sub status --short; true");
+  EXPECT_FALSE(exists(mark + "/ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(repo + "/gits/sub/hooks/post-checkout"));
+}
+
 }  // namespace
 }  // namespace sbx::test
