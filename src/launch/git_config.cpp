@@ -120,4 +120,46 @@ std::string sanitize_git_config(const std::string& text) {
   return out;
 }
 
+std::vector<GitConfigPath> git_config_paths(const std::string& text) {
+  std::vector<GitConfigPath> out;
+  std::string section;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string::npos ? text.size() : nl;
+    std::string_view body(text.data() + pos, end - pos);
+    pos = end + 1;
+    while (!body.empty() && (body.back() == '\r' || body.back() == ' ' || body.back() == '\t')) body.remove_suffix(1);
+    size_t b = 0;
+    while (b < body.size() && (body[b] == ' ' || body[b] == '\t')) ++b;
+    std::string_view rest = body.substr(b);
+    if (!rest.empty() && rest[0] == '[') {
+      size_t close = rest.find(']');
+      section = section_of(rest.substr(1));
+      if (close == std::string_view::npos) continue;
+      rest = rest.substr(close + 1);  // a key may follow on the same line
+      while (!rest.empty() && (rest[0] == ' ' || rest[0] == '\t')) rest.remove_prefix(1);
+      if (rest.empty()) continue;
+    }
+    std::string key = key_of(rest);
+    bool include = (section == "include" || section == "includeif") && key == "path";
+    bool hooks = section == "core" && key == "hookspath";
+    if (!include && !hooks) continue;
+    size_t eq = rest.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view v = rest.substr(eq + 1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    if (!v.empty() && v.front() == '"') {  // "quoted", then perhaps a comment
+      size_t q = v.find('"', 1);
+      v = v.substr(1, q == std::string_view::npos ? std::string_view::npos : q - 1);
+    } else {
+      v = v.substr(0, v.find_first_of("#;"));
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    }
+    if (v.empty()) continue;
+    out.push_back({include ? GitConfigPath::kInclude : GitConfigPath::kHooks, std::string(v)});
+  }
+  return out;
+}
+
 }  // namespace sbx

@@ -4,6 +4,7 @@
 // library reads it, and sbx never writes one.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace sbx {
 
@@ -14,5 +15,14 @@ std::string sanitize_git_config(const std::string& text);
 
 // The URL scrubbing alone, for one value.
 std::string strip_url_credentials(const std::string& value);
+
+// The paths a repository's config names that git reads or runs from on the host:
+// include.path and includeIf.*.path (relative to the config's directory: kIncludes),
+// core.hooksPath (relative to the work tree: kHooks). Values unquoted, as written.
+struct GitConfigPath {
+  enum Kind { kInclude, kHooks } kind;
+  std::string path;
+};
+std::vector<GitConfigPath> git_config_paths(const std::string& text);
 
 }  // namespace sbx

@@ -22,20 +22,6 @@
 
 namespace sbx {
 
-namespace {
-
-// `path` strictly below `dir` (both normalised absolute paths): the rest, else "".
-std::string below(const std::string& path, const std::string& dir) {
-  if (dir == "/") return path.size() > 1 ? path.substr(1) : std::string();
-  if (path.size() > dir.size() + 1 && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/')
-    return path.substr(dir.size() + 1);
-  return {};
-}
-
-bool at_or_below(const std::string& path, const std::string& dir) { return path == dir || !below(path, dir).empty(); }
-
-}  // namespace
-
 Guard Guard::prepare(const Spec& spec, std::vector<std::string>& warnings) {
   Guard g;
   // Outer ones first: one below another is opened beneath it, as the child does.
@@ -68,8 +54,9 @@ Guard Guard::prepare(const Spec& spec, std::vector<std::string>& warnings) {
     struct stat st {};
     if (::fstat(fd.get(), &st) < 0) throw_errno("stat " + m.source);
     if (!from_cwd) g.sources_[m.source] = {st.st_dev, st.st_ino};
-    g.writable_.push_back({std::move(fd), m.source, m.destination, st.st_dev, st.st_ino});
+    g.writable_.push_back({std::move(fd), m.source, m.destination, st.st_dev, st.st_ino, from_cwd});
   }
+  g.sanitize_read_only(spec);
   if (g.writable_.empty()) return g;
   g.clean_stale(warnings);
 
@@ -117,18 +104,6 @@ Guard Guard::prepare(const Spec& spec, std::vector<std::string>& warnings) {
   return g;
 }
 
-namespace {
-
-// Whether another mount hides `dest` (a path below the writable bind at `wdest`).
-bool covered(const std::string& dest, const std::string& wdest, const std::vector<Mount>& mounts) {
-  for (const auto& m : mounts)
-    if (m.destination.size() > wdest.size() && at_or_below(dest, m.destination) && at_or_below(m.destination, wdest))
-      return true;
-  return false;
-}
-
-}  // namespace
-
 void Guard::guard_path(size_t w, const std::string& rel, const std::vector<Mount>& mounts, const char* why) {
   const Writable& wb = writable_[w];
   std::string dest = wb.destination == "/" ? "/" + rel : wb.destination + "/" + rel;
@@ -141,7 +116,7 @@ void Guard::guard_path(size_t w, const std::string& rel, const std::vector<Mount
   Probe p = probe_below(wb.fd.get(), rel);
   switch (p.what) {
     case Probe::What::Exists:
-      steps_.push_back({MountStep::Kind::Protect, dest, {}, p.st.st_dev, p.st.st_ino});
+      steps_.push_back({MountStep::Kind::Protect, dest, {}, p.st.st_dev, p.st.st_ino, w, rel});
       return;
     case Probe::What::Missing:
       missing_.push_back({w, rel, host});
@@ -150,83 +125,18 @@ void Guard::guard_path(size_t w, const std::string& rel, const std::vector<Mount
       break;
   }
   std::string link = wb.source == "/" ? "/" + p.symlink_at : wb.source + "/" + p.symlink_at;
+  if (std::string(why) == "submodule") return;  // git follows no symlink there either
+  if (std::string(why).rfind("git ", 0) == 0)
+    throw Error("the repository's " + std::string(why + 4) + " names " + host +
+                (p.symlink_at == rel ? ", a symlink" : ", through the symlink " + link) +
+                " the sandbox could point elsewhere; the host's git would then read or run what the build chose: "
+                "use a path without symlinks");
   if (std::string(why) == "protect")
     throw Error("[filesystem] protect: " + host + (p.symlink_at == rel ? " is a symlink" : " goes through the symlink " + link) +
                 ", which the sandbox could replace: sbx cannot keep it from being changed; remove the symlink, or "
                 "leave the entry out with \"!" + rel + "\"");
   throw Error("the profile path " + host + (p.symlink_at == rel ? " is a symlink" : " goes through the symlink " + link) +
               " in the writable " + wb.source + ": the sandbox could point it at a profile of its own; use a path without symlinks");
-}
-
-void Guard::protect_git(size_t w, const std::vector<Mount>& mounts) {
-  const Writable& wb = writable_[w];
-  std::string dest = wb.destination == "/" ? "/.git" : wb.destination + "/.git";
-  if (covered(dest, wb.destination, mounts)) return;
-  Probe p = probe_below(wb.fd.get(), ".git");
-  if (p.what != Probe::What::Exists) return;  // missing: [filesystem] protect; a symlink: refused there
-  git_ = true;
-  guard_path(w, ".git", mounts, "protect");
-  // A directory to protect, with its config files sanitized; returns its fd.
-  auto gitdir = [&](size_t wi, const std::string& rel) -> UniqueFd {
-    const Writable& x = writable_[wi];
-    std::string d = x.destination == "/" ? "/" + rel : x.destination + "/" + rel;
-    if (covered(d, x.destination, mounts)) return {};
-    Probe q = probe_below(x.fd.get(), rel);
-    if (q.what != Probe::What::Exists || !S_ISDIR(q.st.st_mode)) return {};
-    guard_path(wi, rel, mounts, "protect");
-    UniqueFd dir(::openat(q.parent.get(), q.name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!dir) throw_errno("open " + x.source + "/" + rel);
-    for (const char* name : {"config", "config.worktree"}) {
-      std::string text;
-      if (!read_small_file(dir.get(), name, text)) continue;
-      std::string clean = sanitize_git_config(text);
-      if (clean == text) continue;
-      struct stat st {};
-      if (::fstatat(dir.get(), name, &st, AT_SYMLINK_NOFOLLOW) < 0) throw_errno(std::string("stat ") + name);
-      steps_.push_back({MountStep::Kind::Content, d + "/" + name, clean, st.st_dev, st.st_ino});
-    }
-    return dir;
-  };
-  // The writable bind holding an absolute host path, and the path below it.
-  auto locate = [&](const std::string& path, size_t& wi, std::string& rel) {
-    wi = writable_.size();
-    for (size_t i = 0; i < writable_.size(); ++i) {
-      std::string r = below(path, writable_[i].source);
-      if (!r.empty() && (wi == writable_.size() || writable_[i].source.size() > writable_[wi].source.size()))
-        wi = i, rel = r;
-    }
-    return wi < writable_.size();
-  };
-  auto pointer = [](int dir, const char* name, const char* prefix, std::string& out) {
-    std::string text;
-    if (!read_small_file(dir, name, text, 4096)) return false;
-    if (prefix) {
-      if (text.rfind(prefix, 0) != 0) return false;
-      text = text.substr(std::strlen(prefix));
-    }
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    size_t b = text.find_first_not_of(' ');
-    out = b == std::string::npos ? "" : text.substr(b);
-    return !out.empty();
-  };
-  if (S_ISDIR(p.st.st_mode)) {
-    gitdir(w, ".git");
-    return;
-  }
-  if (!S_ISREG(p.st.st_mode)) return;
-  // A .git file (worktree, submodule): "gitdir: PATH", relative to the work tree.
-  std::string target;
-  if (!pointer(p.parent.get(), ".git", "gitdir:", target)) return;
-  namespace fs = std::filesystem;
-  std::string abs = (target[0] == '/' ? fs::path(target) : fs::path(wb.source) / target).lexically_normal().string();
-  size_t wi;
-  std::string rel;
-  if (!locate(abs, wi, rel)) return;  // outside every writable bind: read-only or invisible
-  UniqueFd dir = gitdir(wi, rel);
-  std::string common;
-  if (!dir || !pointer(dir.get(), "commondir", nullptr, common)) return;
-  std::string cabs = (common[0] == '/' ? fs::path(common) : fs::path(abs) / common).lexically_normal().string();
-  if (locate(cabs, wi, rel)) gitdir(wi, rel);
 }
 
 void Guard::apply(Plan& plan) const {
@@ -269,21 +179,43 @@ void Guard::apply(Plan& plan) const {
 Guard::~Guard() { end_journal(); }
 
 std::vector<std::string> Guard::check_after() {
-  std::vector<std::string> created;
+  std::vector<std::string> out;
   for (const auto& m : missing_) {
     try {
       Probe p = probe_below(writable_[m.writable].fd.get(), m.rel);
       if (p.what == Probe::What::Missing) continue;
       remove_below(p.parent.get(), p.name);
-      created.push_back(m.host + (p.what == Probe::What::Symlink && p.symlink_at != m.rel
-                                      ? " (through a symlink the build left at " + p.symlink_at + ")"
-                                      : ""));
+      out.push_back("the sandbox created " + m.host +
+                    (p.what == Probe::What::Symlink && p.symlink_at != m.rel
+                         ? " (through a symlink the build left at " + p.symlink_at + ")"
+                         : "") +
+                    ", which the profile protects ([filesystem] protect); removed it");
     } catch (const Error& e) {
-      created.push_back(m.host + " (not removed: " + e.what() + ")");
+      out.push_back("the sandbox created " + m.host + ", which the profile protects ([filesystem] protect); cannot "
+                    "remove it: " + e.what());
     }
   }
+  // A read-only path stays itself unless a directory above it was renamed: then
+  // something else may be at its name now (a profile, a binary, a hook).
+  for (const auto& s : steps_) {
+    if (s.kind != MountStep::Kind::Protect || s.writable >= writable_.size()) continue;
+    const Writable& wb = writable_[s.writable];
+    std::string host = wb.source == "/" ? "/" + s.rel : wb.source + "/" + s.rel;
+    std::string why;
+    try {
+      Probe p = probe_below(wb.fd.get(), s.rel);
+      if (p.what == Probe::What::Missing) why = "is gone";
+      else if (p.what == Probe::What::Symlink) why = "goes through a symlink at " + p.symlink_at;
+      else if (p.st.st_dev != s.dev || p.st.st_ino != s.ino) why = "is another file now";
+    } catch (const Error& e) {
+      why = std::string("cannot be checked: ") + e.what();
+    }
+    if (!why.empty())
+      out.push_back("the sandbox moved " + host + ", which was read-only in it, by renaming a directory above it: " +
+                    host + " " + why + "; check it before any other run or tool uses it (sbx restored nothing)");
+  }
   end_journal();
-  return created;
+  return out;
 }
 
 }  // namespace sbx

@@ -7,9 +7,11 @@
 // mode 0600, kept from run to run: a run that has missing paths writes "PID\nREL\n...\n"
 // (an empty line ends the list) and "0\n\n" over it when it ends (no file is made,
 // removed or truncated per run: that is the cost).
-// A run that finds it filled by a process that is gone removes the listed paths that
-// exist now and are newer than the record (the killed run's build made them), says so,
-// and empties it. A filled one of a live process (two runs at once in one directory)
+// A run that finds it filled by a process that is gone looks at the listed paths that
+// exist now and are newer than the record: the killed run's build may have made them,
+// or the user since; sbx cannot tell, so it deletes nothing and fails (exit 125),
+// naming them, until they are gone (or the user removes the journal). Otherwise it
+// empties it. A filled one of a live process (two runs at once in one directory)
 // is left to it.
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "launch/guard.hpp"
 #include "launch/guard_paths.hpp"
@@ -74,6 +77,7 @@ void Guard::clean_stale(std::vector<std::string>& warnings) {
       long pid = std::strtol(lines[0].c_str(), nullptr, 10);
       if (pid > 0 && pid != ::getpid() && !(::kill(static_cast<pid_t>(pid), 0) < 0 && errno == ESRCH))
         continue;  // a run in progress in the same directory: its journal, not ours
+      std::vector<std::string> found;
       for (size_t l = 1; pid > 0 && l < lines.size() && !lines[l].empty(); ++l) {
         const std::string& rel = lines[l];
         if (rel[0] == '/' || rel.find("..") != std::string::npos) continue;
@@ -84,9 +88,19 @@ void Guard::clean_stale(std::vector<std::string>& warnings) {
         if (::fstatat(p.parent.get(), p.name.c_str(), &ps, AT_SYMLINK_NOFOLLOW) < 0 ||
             !newer_or_same(ps.st_ctim, st.st_mtim))
           continue;
-        remove_below(p.parent.get(), p.name);
-        warnings.push_back("removed " + w.source + "/" + (p.what == Probe::What::Symlink ? p.symlink_at : rel) +
-                           ": a protected path made by the build of an sbx run that was killed (journal " + path + ")");
+        found.push_back(w.source + "/" + (p.what == Probe::What::Symlink ? p.symlink_at : rel));
+      }
+      if (!found.empty()) {
+        // The killed run's build, or the user since: sbx cannot tell, and deletes
+        // nothing. The journal stays as it is, so every run here fails until it is gone.
+        std::string list;
+        for (const auto& f : found) list += (list.empty() ? "" : ", ") + f;
+        throw Error("an sbx run in " + w.source + " was killed before it could check what its build made; " + list +
+                    (found.size() == 1 ? " is a protected path that appeared" : " are protected paths that appeared") +
+                    " since it started, and may be that build's work (a hook, an editor task). Check " +
+                    (found.size() == 1 ? "it and remove it" : "them and remove them") +
+                    "; if you made " + (found.size() == 1 ? "it" : "them") + ", remove the journal " + path +
+                    " instead");
       }
       if (pid > 0 && ::pwrite(fd.get(), "0\n\n", 3, 0) != 3) continue;
     }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <vector>
 
 #include "util/error.hpp"
@@ -54,41 +55,107 @@ Probe probe_below(int dir, const std::string& rel) {
 
 namespace {
 
-void remove_tree(int dir, const char* name, int depth) {
-  if (depth > 256) throw Error(std::string("remove ") + name + ": too deep");
-  // The workload may have left it unreadable (mode 000); it is ours.
-  ::fchmodat(dir, name, 0700, 0);
-  int fd = ::openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) throw_errno(std::string("open ") + name);
-  DIR* d = ::fdopendir(fd);
-  if (!d) {
-    ::close(fd);
-    throw_errno(std::string("read ") + name);
+struct DirCloser {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+// Opens the directory `name` in `dir` for reading, following no symlink; made readable
+// and writable first if the workload left it otherwise (it is ours).
+UniqueFd open_dir(int dir, const std::string& name) {
+  UniqueFd fd(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd && errno == EACCES) {
+    // No read permission: change it without following a symlink put in its place.
+    if (::fchmodat(dir, name.c_str(), 0700, AT_SYMLINK_NOFOLLOW) < 0) throw_errno("chmod " + name);
+    fd.reset(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   }
-  std::vector<std::string> names;
-  std::vector<bool> dirs;
-  while (struct dirent* e = ::readdir(d)) {
+  if (!fd) throw_errno("open " + name);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0) throw_errno("stat " + name);
+  if ((st.st_mode & 0700) != 0700 && ::fchmod(fd.get(), 0700) < 0) throw_errno("chmod " + name);
+  return fd;
+}
+
+// One directory being emptied: its name in the one above, its inode (to recognise it
+// from below through ".."), the subdirectories still to remove.
+struct Frame {
+  std::string name;
+  dev_t dev;
+  ino_t ino;
+  std::vector<std::string> subdirs;
+};
+
+// Unlinks every non-directory in `fd` and returns the subdirectories.
+std::vector<std::string> empty_files(int fd) {
+  UniqueFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+  if (!dup) throw_errno("dup");
+  std::unique_ptr<DIR, DirCloser> d(::fdopendir(dup.get()));
+  if (!d) throw_errno("read a directory");
+  dup.release();
+  std::vector<std::string> subdirs;
+  while (struct dirent* e = ::readdir(d.get())) {
     std::string n = e->d_name;
     if (n == "." || n == "..") continue;
-    bool is_dir = e->d_type == DT_DIR;
-    if (e->d_type == DT_UNKNOWN) {
+    if (e->d_type == DT_DIR) {
+      subdirs.push_back(n);
+      continue;
+    }
+    if (::unlinkat(fd, n.c_str(), 0) == 0 || errno == ENOENT) continue;
+    if (errno == EISDIR || errno == EPERM) {  // a directory after all (DT_UNKNOWN)
+      subdirs.push_back(n);
+      continue;
+    }
+    throw_errno("remove " + n);
+  }
+  return subdirs;
+}
+
+// The tree `name` in `dir`, removed without recursion (no depth limit the workload
+// could exceed) and with one directory open at a time: back up through "..", checked
+// to be the directory we came from.
+void remove_tree(int dir, const std::string& name) {
+  UniqueFd cur = open_dir(dir, name);
+  std::vector<Frame> stack;
+  auto push = [&](const std::string& n) {
+    struct stat st {};
+    if (::fstat(cur.get(), &st) < 0) throw_errno("stat " + n);
+    stack.push_back({n, st.st_dev, st.st_ino, empty_files(cur.get())});
+  };
+  push(name);
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (!f.subdirs.empty()) {
+      std::string sub = std::move(f.subdirs.back());
+      f.subdirs.pop_back();
+      UniqueFd next(::openat(cur.get(), sub.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+      if (!next) {
+        if (errno == ENOENT) continue;
+        throw_errno("open " + sub);
+      }
       struct stat st {};
-      is_dir = ::fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+      if (::fstat(next.get(), &st) < 0) throw_errno("stat " + sub);
+      if (!S_ISDIR(st.st_mode)) {
+        if (::unlinkat(cur.get(), sub.c_str(), 0) < 0 && errno != ENOENT) throw_errno("remove " + sub);
+        continue;
+      }
+      cur = open_dir(cur.get(), sub);
+      push(sub);
+      continue;
     }
-    names.push_back(n);
-    dirs.push_back(is_dir);
-  }
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (dirs[i]) remove_tree(::dirfd(d), names[i].c_str(), depth + 1);
-    else if (::unlinkat(::dirfd(d), names[i].c_str(), 0) < 0 && errno != ENOENT) {
-      int err = errno;
-      ::closedir(d);
-      errno = err;
-      throw_errno("remove " + names[i]);
+    std::string done = std::move(f.name);
+    stack.pop_back();
+    if (stack.empty()) {
+      if (::unlinkat(dir, done.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno("remove " + done);
+      break;
     }
+    UniqueFd up(::openat(cur.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!up) throw_errno("open " + done + "/..");
+    struct stat st {};
+    if (::fstat(up.get(), &st) < 0) throw_errno("stat " + done + "/..");
+    if (st.st_dev != stack.back().dev || st.st_ino != stack.back().ino)
+      throw Error("remove " + name + ": " + done + " was moved while sbx removed it");
+    if (::unlinkat(up.get(), done.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno("remove " + done);
+    cur = std::move(up);
   }
-  ::closedir(d);
-  if (::unlinkat(dir, name, AT_REMOVEDIR) < 0 && errno != ENOENT) throw_errno(std::string("remove ") + name);
 }
 
 }  // namespace
@@ -99,7 +166,7 @@ void remove_below(int dir, const std::string& name) {
     if (errno == ENOENT) return;
     throw_errno("stat " + name);
   }
-  if (S_ISDIR(st.st_mode)) return remove_tree(dir, name.c_str(), 0);
+  if (S_ISDIR(st.st_mode)) return remove_tree(dir, name);
   if (::unlinkat(dir, name.c_str(), 0) < 0 && errno != ENOENT) throw_errno("remove " + name);
 }
 
@@ -124,6 +191,22 @@ bool read_small_file(int dir, const std::string& name, std::string& out, size_t 
   }
   out.resize(got);
   return true;
+}
+
+std::string below(const std::string& path, const std::string& dir) {
+  if (dir == "/") return path.size() > 1 ? path.substr(1) : std::string();
+  if (path.size() > dir.size() + 1 && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/')
+    return path.substr(dir.size() + 1);
+  return {};
+}
+
+bool at_or_below(const std::string& path, const std::string& dir) { return path == dir || !below(path, dir).empty(); }
+
+bool covered(const std::string& dest, const std::string& wdest, const std::vector<Mount>& mounts) {
+  for (const auto& m : mounts)
+    if (m.destination.size() > wdest.size() && at_or_below(dest, m.destination) && at_or_below(m.destination, wdest))
+      return true;
+  return false;
 }
 
 }  // namespace sbx

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 
 #include <string>
+#include <vector>
 
+#include "spec/spec.hpp"
 #include "util/fd.hpp"
 
 namespace sbx {
@@ -30,5 +32,11 @@ void remove_below(int dir, const std::string& name);
 
 // Reads a small regular file below `dir` (O_NOFOLLOW); nullopt-like: false if absent.
 bool read_small_file(int dir, const std::string& name, std::string& out, size_t max = 1 << 20);
+
+// `path` strictly below `dir` (both normalised absolute paths): the rest, else "".
+std::string below(const std::string& path, const std::string& dir);
+bool at_or_below(const std::string& path, const std::string& dir);
+// Whether another mount hides `dest` (a path below the writable bind at `wdest`).
+bool covered(const std::string& dest, const std::string& wdest, const std::vector<Mount>& mounts);
 
 }  // namespace sbx

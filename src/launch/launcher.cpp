@@ -191,10 +191,9 @@ int launch(const Spec& spec, const LaunchOptions& opts, std::unique_ptr<Prestart
     if (auto m = missing_bind_source(spec, out.setup_failed->detail); !m.empty()) message = m;
   if (!message.empty()) std::fprintf(stderr, "sbx: %s\n", message.c_str());
   // What the build made where the profile forbids it ([filesystem] protect) is gone
-  // again, and the run fails.
-  for (const auto& path : guard.check_after()) {
-    std::fprintf(stderr, "sbx: the sandbox created %s, which the profile protects ([filesystem] protect); removed it\n",
-                 path.c_str());
+  // again, a read-only path moved away is named, and the run fails.
+  for (const auto& what : guard.check_after()) {
+    std::fprintf(stderr, "sbx: %s\n", what.c_str());
     status = kExitSbxFailure;
   }
   if (!opts.json_status.empty()) write_json_status(opts.json_status, child.pid, ns, out, status);

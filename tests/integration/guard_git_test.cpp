@@ -139,5 +139,123 @@ TEST(GuardGitWorktree, AGitFilesGitdirInAWritableBindIsReadOnlyToo) {
   EXPECT_NE(read_file(repo + "/.git/worktrees/" + wt.substr(wt.rfind('/') + 1) + "/HEAD"), "x\n");
 }
 
+TEST(GuardGitNested, ASubmodulesGitIsReadOnlyAndOneMadeInsideFailsTheRun) {
+  // .gitmodules names sub (a nested repository, .git a directory) and sub2 (not
+  // initialised: no .git). The build gives sub an fsmonitor and makes sub2 a repository
+  // with one: the host's git in either must run neither.
+  std::string repo = make_repo(
+      "printf '[submodule \"sub\"]\\n\\tpath = sub\\n\\turl = ../s\\n[submodule \"b\"]\\n\\tpath = \"sub2/\"\\n' "
+      "> .gitmodules; git init -q sub; mkdir sub2; echo x > sub2/keep");
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  Result r = in_sandbox(repo,
+                        "git -C sub config core.fsmonitor 'touch " + mark + "/sub-ran; false'; "
+                        "echo 'gitdir: ../.git' > sub/.git; git init -q sub2; "
+                        "git -C sub2 config core.fsmonitor 'touch " + mark + "/sub2-ran; false'; echo done");
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.err;
+  EXPECT_EQ(r.status, 125) << r.err;
+  EXPECT_NE(r.err.find(repo + "/sub2/.git, which the profile protects"), std::string::npos) << r.err;
+  Result h = host_sh(repo, "git status --short; git -C sub status --short; git -C sub2 status --short; true");
+  EXPECT_FALSE(exists(mark + "/sub-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(mark + "/sub2-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(repo + "/sub2/.git"));
+  EXPECT_TRUE(exists(repo + "/sub2/keep"));
+  EXPECT_EQ(read_file(repo + "/sub/.git/config").find("fsmonitor"), std::string::npos);
+}
+
+TEST(GuardGitNested, CredentialsInSubmoduleAndNestedConfigsAreNotReadableInside) {
+  std::string repo = make_repo(
+      "git init -q --bare .git/modules/lib; git init -q --bare .git/modules/a/b; "
+      "git -C .git/modules/lib config http.https://github.com/.extraheader 'AUTHORIZATION: basic MODTOKEN1'; "
+      "git -C .git/modules/a/b config remote.origin.url https://x-access-token:MODTOKEN2@github.com/o/r.git; "
+      "printf '[submodule \"n\"]\\n\\tpath = nested\\n' > .gitmodules; git init -q nested; "
+      "git -C nested config http.extraheader 'PRIVATE-TOKEN: NESTTOKEN3'");
+  Result r = in_sandbox(repo,
+                        "cat .git/modules/lib/config .git/modules/a/b/config nested/.git/config; "
+                        "git -C .git/modules/lib config --list; git -C nested status --short >/dev/null && echo ok");
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* secret : {"MODTOKEN1", "MODTOKEN2", "NESTTOKEN3"})
+    EXPECT_EQ(r.out.find(secret), std::string::npos) << secret << "\n" << r.out;
+  EXPECT_NE(r.out.find("url = https://github.com/o/r.git"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok"), std::string::npos) << r.out << r.err;
+}
+
+TEST(GuardGitReadOnly, TheStrictProfilesReadOnlyProjectShowsNoCredentials) {
+  std::string repo = make_repo(
+      "git config http.https://github.com/.extraheader 'AUTHORIZATION: basic STRICTTOKEN1'; "
+      "git remote add origin https://gitlab-ci-token:STRICTTOKEN2@gitlab.example.com/g/p.git");
+  Result r = in_sandbox(repo, "cat .git/config; git config --list; git describe --tags; git status --short; echo done",
+                        {"strict"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  for (const char* secret : {"STRICTTOKEN1", "STRICTTOKEN2"}) EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("url = https://gitlab.example.com/g/p.git"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("v1.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out;
+}
+
+TEST(GuardGitConfigPaths, HooksPathAndIncludesInTheProjectCannotBeWritten) {
+  // husky's core.hooksPath = .husky/_ (there) and an include.path = ../.gitconfig (not
+  // there yet), both in the project: the host's git runs and reads what the build puts
+  // there.
+  std::string repo = make_repo("git config core.hooksPath .husky/_; git config include.path ../.gitconfig; "
+                               "mkdir -p .husky/_");
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  std::string hook = "#!/bin/sh\ntouch " + mark + "/hook-ran\n";
+  Result r = in_sandbox(repo,
+                        "printf '" + hook + "' > .husky/_/pre-commit; chmod +x .husky/_/pre-commit; "
+                        "printf '[core]\\n\\tfsmonitor = touch " + mark + "/inc-ran; false\\n' > .gitconfig; "
+                        "git status --short >/dev/null && echo status-ok");
+  EXPECT_NE(r.out.find("status-ok"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.status, 125) << r.err;
+  EXPECT_NE(r.err.find(repo + "/.gitconfig"), std::string::npos) << r.err;
+  Result h = host_sh(repo, "echo x >> Makefile; " + std::string(kGit) + " commit -qam c; git status --short; true");
+  EXPECT_FALSE(exists(mark + "/hook-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(mark + "/inc-ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(repo + "/.gitconfig"));
+  EXPECT_FALSE(exists(repo + "/.husky/_/pre-commit"));
+}
+
+TEST(GuardGitConfigPaths, ASymlinkedHooksPathIsRefused) {
+  std::string repo = make_repo("git config core.hooksPath hooks; mkdir real; ln -s real hooks");
+  Result r = in_sandbox(repo, "true");
+  EXPECT_EQ(r.status, 125);
+  EXPECT_NE(r.err.find("core.hooksPath names " + repo + "/hooks, a symlink"), std::string::npos) << r.err;
+}
+
+TEST(GuardGitNested, ARepositoryOneLevelDownIsReadOnly) {
+  // A workspace holding checkouts (no repository at the top): tools/ is one.
+  std::string ws = make_temp_dir("ws");
+  Result h = host_sh(ws, "git init -q tools && git -C tools config http.extraheader 'AUTHORIZATION: WSTOKEN'");
+  ASSERT_EQ(h.status, 0) << h.err;
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  Result r = in_sandbox(ws, "git -C tools config core.fsmonitor 'touch " + mark + "/ran; false'; "
+                            "mkdir -p tools/.git/hooks; echo x > tools/.git/hooks/pre-commit; cat tools/.git/config; "
+                            "git -C tools status --short && echo status-ok; true");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("status-ok"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("WSTOKEN"), std::string::npos) << r.out;
+  h = host_sh(ws, "git -C tools status --short; true");
+  EXPECT_FALSE(exists(mark + "/ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(ws + "/tools/.git/hooks/pre-commit"));
+}
+
+TEST(GuardGitNested, TheGitDirectoryASubmodulesGitFileNamesIsReadOnly) {
+  // sub/.git says "gitdir: ../gits/sub": that directory is in the project, not in .git.
+  std::string repo = make_repo(
+      "printf '[submodule \"s\"]\\n\\tpath = sub\\n' > .gitmodules; mkdir -p gits sub; "
+      "git init -q --bare gits/sub; git -C gits/sub config core.bare false; git -C gits/sub config core.worktree ../../sub; "
+      "echo 'gitdir: ../gits/sub' > sub/.git");
+  std::string mark = make_temp_dir("mark");
+  ::chmod(mark.c_str(), 0777);
+  Result r = in_sandbox(repo, "git --git-dir=gits/sub config core.fsmonitor 'touch " + mark + "/ran; false'; "
+                              "echo x > gits/sub/hooks/post-checkout; true");
+  EXPECT_EQ(r.status, 0) << r.err;
+  Result h = host_sh(repo, "git -C sub status --short; true");
+  EXPECT_FALSE(exists(mark + "/ran")) << h.out << h.err;
+  EXPECT_FALSE(exists(repo + "/gits/sub/hooks/post-checkout"));
+}
+
 }  // namespace
 }  // namespace sbx::test

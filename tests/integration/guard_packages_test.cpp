@@ -73,6 +73,21 @@ TEST(GuardPackages, CargoDoesNotRunTheCompilerAProjectConfigNames) {
   for (const char* p : {"rustc", "wrapper", "rustdoc"}) EXPECT_FALSE(exists(dir + "/PWNED-" + p)) << p;
 }
 
+TEST(GuardPackages, CargoFetchesWithoutTheGitCliWhateverTheProjectSays) {
+  // net.git-fetch-with-cli = true in a project's .cargo/config.toml makes cargo run git,
+  // which reads the configuration of the git database (in a CARGO_HOME the project may
+  // hold): the environment, which beats the file, says false.
+  std::string dir = make_temp_dir();
+  ::mkdir((dir + "/.cargo").c_str(), 0755);
+  ::chown((dir + "/.cargo").c_str(), test_uid(), test_gid());
+  write_file(dir + "/.cargo/config.toml", "[net]\ngit-fetch-with-cli = true\n");
+  RunOptions o;
+  o.cwd = dir;
+  Result r = sbx({"run", "cargo", "--", "/bin/sh", "-c", "echo \"cli=[$CARGO_NET_GIT_FETCH_WITH_CLI]\""}, o);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("cli=[false]"), std::string::npos) << r.out;
+}
+
 TEST(GuardPackages, PipIgnoresAVenvsPipConf) {
   if (!is_executable("/usr/bin/python3")) GTEST_SKIP() << "python3 is not installed";
   std::string dir = make_temp_dir();

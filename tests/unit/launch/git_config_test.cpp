@@ -50,5 +50,20 @@ TEST(GitConfig, AConfigWithoutSecretsIsUnchanged) {
   EXPECT_EQ(sanitize_git_config("[core]\nbare = false"), "[core]\nbare = false");
 }
 
+TEST(GitConfigPaths, IncludesAndHooksPathAreFound) {
+  auto paths = git_config_paths(
+      "[core]\n\tbare = false\n\thooksPath = .husky/_\n[include]\n\tpath = ../.gitconfig\n"
+      "[includeIf \"gitdir:~/w/\"]\n  PATH = \"conf/x y\"  # mine\n[remote \"o\"]\n\tpath = no\n"
+      "[alias]\n\thookspath = no\n[include] path = ~/inc\n");
+  ASSERT_EQ(paths.size(), 4u);
+  EXPECT_EQ(paths[0].kind, GitConfigPath::kHooks);
+  EXPECT_EQ(paths[0].path, ".husky/_");
+  EXPECT_EQ(paths[1].kind, GitConfigPath::kInclude);
+  EXPECT_EQ(paths[1].path, "../.gitconfig");
+  EXPECT_EQ(paths[2].path, "conf/x y");
+  EXPECT_EQ(paths[3].path, "~/inc");
+  EXPECT_TRUE(git_config_paths("[core]\n\tbare = false\n").empty());
+}
+
 }  // namespace
 }  // namespace sbx
