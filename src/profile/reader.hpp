@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 #include <vector>
 
+#include "profile/location.hpp"
 #include "util/error.hpp"
 
 namespace sbx {
@@ -59,5 +60,19 @@ class TableReader {
 };
 
 const char* toml_type_name(const toml::node& n);
+
+// Runs f (which reads or checks the value of `key` at node n) and gives its sbx::Error
+// the node's position and the key: thrown, or, when the reader collects errors,
+// recorded, with f's result type's empty value returned so that reading goes on.
+template <typename F>
+auto at_key(const TableReader& r, const toml::node& n, const std::string& key, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (!r.errors()) r.fail(n, r.key_path(key) + ": " + e.what());
+    r.errors()->add(located(n.source(), r.key_path(key) + ": " + e.what()));
+    return decltype(f()){};
+  }
+}
 
 }  // namespace sbx

@@ -86,18 +86,6 @@ size_t depth(const std::string& path) {
   return path == "/" ? 0 : static_cast<size_t>(std::count(path.begin(), path.end(), '/'));
 }
 
-// Runs f, re-throwing its sbx::Error with the node's position and the key; or, when
-// the reader collects errors, recording it and going on with an empty value.
-template <typename F>
-auto at(const TableReader& r, const toml::node& n, const std::string& key, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    if (!r.errors()) r.fail(n, r.key_path(key) + ": " + e.what());
-    r.errors()->add(located(n.source(), r.key_path(key) + ": " + e.what()));
-    return decltype(f()){};
-  }
-}
 
 bool is_octal_mode(const std::string& s) {
   return !s.empty() && s.size() <= 4 && s.find_first_not_of("01234567") == std::string::npos;
@@ -282,7 +270,7 @@ struct Builder {
   // "?SRC[:DEST]" -> bind mount
   void bind_entries(TableReader& r, const std::string& key, bool readonly) {
     for (const auto& e : r.strings(key)) {
-      at(r, *e.node, key, [&] {
+      at_key(r, *e.node, key, [&] {
         std::string s = e.value;
         Mount m;
         m.type = "bind";
@@ -309,7 +297,7 @@ struct Builder {
   // "DEST[:mode=..,size=..,noexec,ro]"
   void tmpfs_entries(TableReader& r) {
     for (const auto& e : r.strings("tmpfs")) {
-      at(r, *e.node, "tmpfs", [&] {
+      at_key(r, *e.node, "tmpfs", [&] {
         auto colon = e.value.find(':');
         Mount m;
         m.type = "tmpfs";
@@ -350,7 +338,7 @@ struct Builder {
   // read-only, an absent path is skipped.
   void mirror_entries(TableReader& r) {
     for (const auto& e : r.strings("mirror")) {
-      at(r, *e.node, "mirror", [&] {
+      at_key(r, *e.node, "mirror", [&] {
         std::string p = normalize_sandbox_path(e.value);
         struct stat st {};
         if (::lstat(p.c_str(), &st) != 0) {
@@ -380,7 +368,7 @@ struct Builder {
   // "TARGET:PATH"
   void symlink_entries(TableReader& r) {
     for (const auto& e : r.strings("symlinks")) {
-      at(r, *e.node, "symlinks", [&] {
+      at_key(r, *e.node, "symlinks", [&] {
         auto colon = e.value.rfind(':');
         if (colon == std::string::npos || colon == 0) throw Error("expected \"TARGET:PATH\", got \"" + e.value + "\"");
         std::string target = e.value.substr(0, colon);
@@ -417,11 +405,11 @@ struct Builder {
         mr.fail(*mr.get("type"), "[[filesystem.mount]] type: unsupported mount type '" + *type + "'" +
                                      did_you_mean(*type, kTypes) + " (bind, tmpfs, proc, devpts, mqueue, sysfs)");
       m.type = *type;
-      m.destination = at(mr, *mr.get("destination"), "destination", [&] { return normalize_sandbox_path(*dst); });
+      m.destination = at_key(mr, *mr.get("destination"), "destination", [&] { return normalize_sandbox_path(*dst); });
       auto src = mr.string("source");
       if (m.type == "bind") {
         if (!src) r.fail(n, "a bind [[filesystem.mount]] needs a source");
-        m.source = at(mr, *mr.get("source"), "source", [&] { return normalize_sandbox_path(*src); });
+        m.source = at_key(mr, *mr.get("source"), "source", [&] { return normalize_sandbox_path(*src); });
       } else if (src) {
         if (src->empty() || has_control_chars(*src))
           mr.fail(*mr.get("source"), "[[filesystem.mount]] source: invalid filesystem name \"" + *src + "\"");
@@ -435,7 +423,7 @@ struct Builder {
           mr.fail(*o.node, "[[filesystem.mount]] options: \"" + o.value + "\" given twice");
         seen.push_back(o.value);
         if (o.value.find('=') != std::string::npos) {
-          m.options.push_back(at(mr, *o.node, "options", [&] { return fs_option(m.type, o.value, ctx.ram_bytes); }));
+          m.options.push_back(at_key(mr, *o.node, "options", [&] { return fs_option(m.type, o.value, ctx.ram_bytes); }));
           continue;
         }
         if (std::find(kFlags.begin(), kFlags.end(), o.value) == kFlags.end())
@@ -456,7 +444,7 @@ struct Builder {
       }
       mr.finish();
       const toml::node& dst_node = *mr.get("destination");
-      at(mr, dst_node, "destination", [&] {
+      at_key(mr, dst_node, "destination", [&] {
         add_mount(std::move(m), dst_node);
         return 0;
       });
@@ -492,17 +480,17 @@ struct Builder {
     }
     spec.linux.masked_paths = oci_default_masked_paths();
     for (const auto& e : r.strings("masked")) {
-      std::string p = at(r, *e.node, "masked", [&] { return normalize_sandbox_path(e.value); });
+      std::string p = at_key(r, *e.node, "masked", [&] { return normalize_sandbox_path(e.value); });
       if (p == "/") r.fail(*e.node, "[filesystem] masked: cannot mask /");
       if (std::find(spec.linux.masked_paths.begin(), spec.linux.masked_paths.end(), p) == spec.linux.masked_paths.end())
         spec.linux.masked_paths.push_back(p);
     }
     spec.linux.readonly_paths = oci_default_readonly_paths();
     for (const auto& e : r.strings("protect"))
-      spec.sbx.protect.push_back(at(r, *e.node, "protect", [&] { return normalize_protect_path(e.value); }));
+      spec.sbx.protect.push_back(at_key(r, *e.node, "protect", [&] { return normalize_protect_path(e.value); }));
     spec.root.readonly = r.boolean("root_readonly").value_or(true);
     if (auto c = r.string("cache"); c && !c->empty()) {
-      spec.sbx.cache_dir = at(r, *r.get("cache"), "cache", [&] {
+      spec.sbx.cache_dir = at_key(r, *r.get("cache"), "cache", [&] {
         std::string p = normalize_sandbox_path(*c);
         if (!ctx.cwd.empty() && !strictly_below(p, ctx.cwd))
           throw Error("\"" + p + "\" is not inside the project (" + ctx.cwd + "): sbx makes the cache directory there");
@@ -553,7 +541,7 @@ struct Builder {
     bool clear = r.boolean("clear").value_or(true);
     auto keep = r.strings("keep");
     for (const auto& k : keep)
-      at(r, *k.node, "keep", [&] {
+      at_key(r, *k.node, "keep", [&] {
         check_env_name(k.value);
         return 0;
       });
@@ -584,7 +572,7 @@ struct Builder {
       }
     }
     for (const auto& u : r.strings("unset")) {
-      at(r, *u.node, "unset", [&] {
+      at_key(r, *u.node, "unset", [&] {
         check_env_name(u.value);
         if (u.value.find_first_of("*?[") != std::string::npos)
           throw Error("\"" + u.value + "\" is a pattern; unset takes variable names");
@@ -612,7 +600,7 @@ struct Builder {
     spec.process.uid = static_cast<uint32_t>(r.integer("uid", 0, 0xfffffffe).value_or(ctx.caller_uid));
     spec.process.gid = static_cast<uint32_t>(r.integer("gid", 0, 0xfffffffe).value_or(ctx.caller_gid));
     if (auto cwd = r.string("cwd"))
-      spec.process.cwd = at(r, *r.get("cwd"), "cwd", [&] { return normalize_sandbox_path(*cwd); });
+      spec.process.cwd = at_key(r, *r.get("cwd"), "cwd", [&] { return normalize_sandbox_path(*cwd); });
     if (const toml::node* um = r.get("umask")) {
       int64_t v = -1;
       if (um->is_integer()) v = um->as_integer()->get();

@@ -17,15 +17,6 @@ namespace sbx {
 
 namespace {
 
-// Runs f, re-throwing its sbx::Error with the node's position and the key.
-template <typename F>
-auto at(const TableReader& r, const toml::node& n, const std::string& key, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    r.fail(n, r.key_path(key) + ": " + e.what());
-  }
-}
 
 struct SeccompBuilder {
   Spec& spec;
@@ -132,7 +123,7 @@ struct SeccompBuilder {
         r.fail(*r.get("allow_numbers"), "[seccomp] allow_numbers only matters with unknown = \"enosys\"");
     }
     if (auto l = r.string("listener")) {
-      sc.listener_path = at(r, *r.get("listener"), "listener", [&] { return normalize_sandbox_path(*l); });
+      sc.listener_path = at_key(r, *r.get("listener"), "listener", [&] { return normalize_sandbox_path(*l); });
     }
     if (auto m = r.string("listener_metadata")) {
       if (sc.listener_path.empty())
@@ -218,7 +209,7 @@ struct SeccompBuilder {
         if (notify.allow) nr.fail(*en, "[seccomp.notify] errno only goes with action = \"deny\"");
         notify.errno_ret = errno_value(nr, *en, "errno");
       }
-      if (auto log = nr.string("log")) notify.log = at(nr, *nr.get("log"), "log", [&] { return normalize_sandbox_path(*log); });
+      if (auto log = nr.string("log")) notify.log = at_key(nr, *nr.get("log"), "log", [&] { return normalize_sandbox_path(*log); });
       nr.finish();
       add_rule(sc, {notify.syscalls, "SCMP_ACT_NOTIFY", std::nullopt, {}}, *r.get("notify"), names);
       spec.sbx.notify = std::move(notify);
