@@ -143,7 +143,7 @@ void Guard::apply(Plan& plan) const {
   if (!sources_.empty()) {
     for (auto& step : plan.mounts) {
       if (step.kind != MountStep::Kind::Bind || step.from_cwd) continue;
-      auto it = sources_.find(std::string(step.source.c_str()));
+      auto it = sources_.find(std::string(step.source.data(), step.source.size()));
       if (it == sources_.end()) continue;
       step.dev = it->second.first;
       step.ino = it->second.second;

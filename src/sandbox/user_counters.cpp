@@ -21,7 +21,7 @@ std::vector<std::pair<std::string, uint64_t>> sandbox_user_counters() {
   std::vector<std::pair<std::string, uint64_t>> out;
   UniqueFd dir(::open(kDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir) return out;  // no such sysctls on this kernel: nothing to cap
-  DIR* d = ::fdopendir(::dup(dir.get()));
+  DIR* d = ::fdopendir(::fcntl(dir.get(), F_DUPFD_CLOEXEC, 0));
   if (!d) return out;
   while (struct dirent* e = ::readdir(d)) {
     if (std::strncmp(e->d_name, "max_", 4) != 0) continue;
