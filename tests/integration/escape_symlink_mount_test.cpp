@@ -17,17 +17,6 @@
 namespace sbx::test {
 namespace {
 
-std::vector<std::string> list_dir(const std::string& d) {
-  std::vector<std::string> out;
-  if (DIR* dd = ::opendir(d.c_str())) {
-    while (auto* e = ::readdir(dd))
-      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
-    ::closedir(dd);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 std::string mountinfo() { return read_file("/proc/self/mountinfo"); }
 
 struct Planted {

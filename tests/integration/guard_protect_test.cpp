@@ -23,17 +23,6 @@ bool exists(const std::string& p) {
   return ::lstat(p.c_str(), &st) == 0;
 }
 
-std::vector<std::string> entries(const std::string& d) {
-  std::vector<std::string> out;
-  if (DIR* dd = ::opendir(d.c_str())) {
-    while (auto* e = ::readdir(dd))
-      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
-    ::closedir(dd);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 Result in_sandbox(const std::string& dir, const std::string& script, const std::vector<std::string>& args = {}) {
   RunOptions o;
   o.cwd = dir;
@@ -82,12 +71,12 @@ TEST_P(GuardProtect, AnExistingProtectedPathIsReadOnly) {
 TEST_P(GuardProtect, ANormalRunLeavesNoStrayFile) {
   std::string dir = make_temp_dir();
   write_file(dir + "/Makefile", "all:\n\ttrue\n");
-  auto before = entries(dir);
+  auto before = list_dir(dir);
   Result r = in_sandbox(dir, "ls -a; true", profile());
   EXPECT_EQ(r.status, 0) << r.err;
   // The one thing a profile may add is its cache directory ([filesystem] cache), which
   // ignores itself: nothing of the protection mechanism is left.
-  auto after = entries(dir);
+  auto after = list_dir(dir);
   if (auto c = std::find(after.begin(), after.end(), ".cache"); c != after.end()) {
     after.erase(c);
     EXPECT_NE(read_file(dir + "/.cache/.gitignore").find("\n*\n"), std::string::npos);

@@ -1,5 +1,6 @@
 #include "harness.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -8,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -214,6 +216,17 @@ Result sbx_sh(const std::string& script, const std::vector<std::string>& run_arg
   args.insert(args.end(), run_args.begin(), run_args.end());
   args.insert(args.end(), {"--", "/bin/sh", "-c", script});
   return sbx(args, opts);
+}
+
+std::vector<std::string> list_dir(const std::string& d) {
+  std::vector<std::string> out;
+  if (DIR* dd = ::opendir(d.c_str())) {
+    while (auto* e = ::readdir(dd))
+      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
+    ::closedir(dd);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace sbx::test

@@ -42,6 +42,8 @@ std::string make_temp_dir(const std::string& tag = "proj");
 // Writes a file (and chowns it to the test user).
 void write_file(const std::string& path, const std::string& content, int mode = 0644);
 std::string read_file(const std::string& path);
+// The names in a directory (without . and ..), sorted; empty if it cannot be read.
+std::vector<std::string> list_dir(const std::string& dir);
 
 // Runs argv as the test user.
 Result run(const std::vector<std::string>& argv, const RunOptions& opts = {});
