@@ -16,44 +16,42 @@ namespace sbx::child {
 
 namespace {
 
-constexpr const char kScratch[] = ".sbx-hosts";  // in the new root, unlinked once bound
 constexpr off_t kMaxCopy = 1 << 20;
 
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
+struct HostsCopy {
+  int in;  // the sandbox's /etc/hosts, opened for reading; -1: none
+  const Plan* plan;
+};
 
-// Copies the regular file `in` (if any) to `out`; the last character copied, or '\n'.
-char copy_file(int in, int out) {
-  char last = '\n';
-  if (in < 0) return last;
-  struct stat st {};
-  if (::fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) return last;
+// The new /etc/hosts: the old one's lines, then the hostname's.
+void fill_hosts(int out, const void* ctx) {
+  const auto& c = *static_cast<const HostsCopy*>(ctx);
   char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(in, buf, sizeof buf);
+  char last = '\n';
+  while (c.in >= 0) {
+    ssize_t n = ::read(c.in, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail_errno("read", "/etc/hosts");
     if (n == 0) break;
     if (!write_all(out, buf, static_cast<size_t>(n))) fail_errno("write", "the sandbox's /etc/hosts");
     last = buf[n - 1];
   }
-  return last;
+  const auto& entry = c.plan->hosts_entry;
+  if ((last != '\n' && !write_all(out, "\n", 1)) || !write_all(out, entry.c_str(), entry.size()))
+    fail_errno("write", "the sandbox's /etc/hosts");
 }
 
 }  // namespace
 
 void add_hostname_to_hosts(int newroot_fd, const Plan& plan) {
   if (plan.hosts_entry.empty()) return;
-  int target = open_in_root(newroot_fd, "/etc/hosts", O_PATH);
-  if (target < 0 && errno == ENOENT) target = make_mountpoint(newroot_fd, "/etc/hosts", false);
+  // Opened once, for reading, and bound over through the same fd (no second lookup).
+  int target = open_in_root(newroot_fd, "/etc/hosts", O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  bool made = false;
+  if (target < 0 && errno == ENOENT) {
+    target = make_mountpoint(newroot_fd, "/etc/hosts", false);
+    made = true;
+  }
   if (target < 0) {
     verbose("no /etc/hosts to add the hostname to");
     return;
@@ -71,21 +69,9 @@ void add_hostname_to_hosts(int newroot_fd, const Plan& plan) {
     verbose("/etc/hosts is larger than %ld bytes: the hostname is not added", static_cast<long>(kMaxCopy));
     return;
   }
-  int out = ::openat(newroot_fd, kScratch, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (out < 0) fail_errno("create", "the sandbox's /etc/hosts");
-  int in = open_in_root(newroot_fd, "/etc/hosts", O_RDONLY | O_NONBLOCK | O_NOCTTY);
-  char last = copy_file(in, out);
-  if (in >= 0) ::close(in);
-  if (last != '\n' && !write_all(out, "\n", 1)) fail_errno("write", "the sandbox's /etc/hosts");
-  if (!write_all(out, plan.hosts_entry.c_str(), plan.hosts_entry.size())) fail_errno("write", "the sandbox's /etc/hosts");
-  ::close(out);
-  int src = ::openat(newroot_fd, kScratch, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (src < 0) fail_errno("open", "the sandbox's /etc/hosts");
-  const char* what = "";
-  if (bind_fd(src, target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, &what) < 0)
-    fail_errno("bind /etc/hosts", what);
-  if (::unlinkat(newroot_fd, kScratch, 0) < 0) fail_errno("unlink", kScratch);
-  ::close(src);
+  HostsCopy copy{made ? -1 : target, &plan};  // (a mount point sbx made is empty)
+  bind_new_file(newroot_fd, target, "/etc/hosts", 0644, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                fill_hosts, &copy);
   ::close(target);
   verbose("/etc/hosts: %s", plan.hosts_entry.c_str());
 }

@@ -77,6 +77,40 @@ int bind_fd(int source_fd, int target_fd, uint64_t attrs, bool recursive, const 
   return rc;
 }
 
+bool write_all(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return false;
+    if (w == 0) {
+      errno = EIO;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+void bind_new_file(int newroot_fd, int target_fd, const char* label, int mode, uint64_t attrs, FillFile fill,
+                   const void* ctx) {
+  static const char kName[] = ".sbx-new-file";  // in the new root, unlinked once bound
+  int wfd = ::openat(newroot_fd, kName, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (wfd < 0) fail_errno("create a new file for", label);
+  fill(wfd, ctx);
+  ::close(wfd);
+  int sfd = ::openat(newroot_fd, kName, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (sfd < 0) fail_errno("open the new file for", label);
+  const char* what = "";
+  if (bind_fd(sfd, target_fd, attrs | MOUNT_ATTR_RDONLY, false, &what) < 0) {
+    char detail[PATH_MAX + 32];
+    std::snprintf(detail, sizeof detail, "%s (%s)", label, what);
+    fail_errno("bind a new file over", detail);
+  }
+  if (::unlinkat(newroot_fd, kName, 0) < 0) fail_errno("remove the new file's name", kName);
+  ::close(sfd);
+}
+
 namespace {
 
 // Opens step.source beneath step.confine (a writable directory the workload may have
@@ -104,13 +138,21 @@ void check_identity(const MountStep& step, const struct stat& st, const char* pa
 }
 
 // Protect: the object at `destination` (in the new root) read-only over itself.
-void protect_in_place(int newroot_fd, const MountStep& step) {
+// The object at step.destination in the new root (no symlink followed), checked to be
+// the one the parent looked at.
+int open_checked(int newroot_fd, const MountStep& step, struct stat& st) {
   const char* dst = step.destination.c_str();
   int fd = open_in_root(newroot_fd, dst, O_PATH | O_NOFOLLOW);
-  if (fd < 0) fail_errno("open protected path", dst);
-  struct stat st {};
-  if (::fstat(fd, &st) < 0) fail_errno("stat protected path", dst);
+  if (fd < 0) fail_errno("open", dst);
+  if (::fstat(fd, &st) < 0) fail_errno("stat", dst);
   check_identity(step, st, dst);
+  return fd;
+}
+
+void protect_in_place(int newroot_fd, const MountStep& step) {
+  const char* dst = step.destination.c_str();
+  struct stat st {};
+  int fd = open_checked(newroot_fd, step, st);
   const char* what = "";
   if (bind_fd(fd, fd, step.attr_set | MOUNT_ATTR_RDONLY, false, &what) < 0) {
     char detail[PATH_MAX + 32];
@@ -125,33 +167,13 @@ void protect_in_place(int newroot_fd, const MountStep& step) {
 // private to sbx), bound read-only over `destination`, then unlinked from the tmpfs.
 void content_over(int newroot_fd, const MountStep& step) {
   const char* dst = step.destination.c_str();
-  int tfd = open_in_root(newroot_fd, dst, O_PATH | O_NOFOLLOW);
-  if (tfd < 0) fail_errno("open", dst);
   struct stat st {};
-  if (::fstat(tfd, &st) < 0) fail_errno("stat", dst);
-  check_identity(step, st, dst);
+  int tfd = open_checked(newroot_fd, step, st);
   if (!S_ISREG(st.st_mode)) fail("replace", dst, EINVAL);
-  static const char kName[] = ".sbx-content";
-  int wfd = ::openat(newroot_fd, kName, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
-  if (wfd < 0) fail_errno("create a copy of", dst);
-  size_t done = 0, len = step.source.size();
-  while (done < len) {
-    ssize_t n = ::write(wfd, step.source.data() + done, len - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail_errno("write a copy of", dst);
-    done += static_cast<size_t>(n);
-  }
-  ::close(wfd);
-  int sfd = ::openat(newroot_fd, kName, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (sfd < 0) fail_errno("open the copy of", dst);
-  const char* what = "";
-  if (bind_fd(sfd, tfd, step.attr_set | MOUNT_ATTR_RDONLY, false, &what) < 0) {
-    char detail[PATH_MAX + 32];
-    std::snprintf(detail, sizeof detail, "%s (%s)", dst, what);
-    fail_errno("bind a sanitized copy over", detail);
-  }
-  if (::unlinkat(newroot_fd, kName, 0) < 0) fail_errno("remove the copy's name", kName);
-  ::close(sfd);
+  bind_new_file(newroot_fd, tfd, dst, 0444, step.attr_set, [](int fd, const void* ctx) {
+    const auto& s = *static_cast<const MountStep*>(ctx);
+    if (!write_all(fd, s.source.data(), s.source.size())) fail_errno("write a copy of", s.destination.c_str());
+  }, &step);
   ::close(tfd);
   verbose("sanitized copy on %s (read-only)", dst);
 }
