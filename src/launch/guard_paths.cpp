@@ -30,20 +30,17 @@ Probe probe_below(int dir, const std::string& rel) {
     struct stat st {};
     if (::fstat(next.get(), &st) < 0) throw_errno("stat " + walked);
     bool last = i + 1 == comps.size();
-    if (S_ISLNK(st.st_mode)) {
-      p.what = Probe::What::Symlink;
+    if (S_ISLNK(st.st_mode) || last) {  // found: the directory holding it and its name
       p.parent = UniqueFd(::fcntl(at, F_DUPFD_CLOEXEC, 3));
       if (!p.parent) throw_errno("dup");
       p.name = c;
-      p.symlink_at = walked;
-      return p;
-    }
-    if (last) {
-      p.what = Probe::What::Exists;
-      p.parent = UniqueFd(::fcntl(at, F_DUPFD_CLOEXEC, 3));
-      if (!p.parent) throw_errno("dup");
-      p.name = c;
-      p.st = st;
+      if (S_ISLNK(st.st_mode)) {
+        p.what = Probe::What::Symlink;
+        p.symlink_at = walked;
+      } else {
+        p.what = Probe::What::Exists;
+        p.st = st;
+      }
       return p;
     }
     if (!S_ISDIR(st.st_mode)) return p;
