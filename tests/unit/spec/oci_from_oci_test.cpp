@@ -259,5 +259,26 @@ TEST(OciFromOci, ReadonlyDirsRoundTripThroughTheAnnotation) {
   EXPECT_NE(error_of(c).find("malformed value"), std::string::npos) << error_of(c);
 }
 
+// The fail-closed filter for unknown syscalls has no OCI field: it travels as an
+// annotation, and a bundle run by sbx gets it back (with the numbers allowed anyway).
+TEST(OciFromOci, TheUnknownSyscallFilterRoundTripsThroughAnnotations) {
+  json c = base();
+  c["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"architectures", {"SCMP_ARCH_X86_64"}}};
+  c["annotations"] = {{"org.sbx.seccomp-unknown", "enosys"}, {"org.sbx.seccomp-allow-numbers", "[469]"}};
+  Spec s = spec_from_oci_json(c, ctx());
+  ASSERT_TRUE(s.linux.seccomp);
+  EXPECT_TRUE(s.linux.seccomp->unknown_enosys);
+  EXPECT_EQ(s.linux.seccomp->allow_numbers, std::vector<uint32_t>{469});
+  json back = to_oci_json(s)["annotations"];
+  EXPECT_EQ(back["org.sbx.seccomp-unknown"], "enosys");
+  EXPECT_EQ(back["org.sbx.seccomp-allow-numbers"], "[469]");
+  // Without a filter to stack it on, or with a value it does not know: refused, named.
+  c.erase("linux");
+  c["linux"] = base()["linux"];
+  EXPECT_NE(error_of(c).find("org.sbx.seccomp-unknown"), std::string::npos) << error_of(c);
+  c["annotations"] = {{"org.sbx.seccomp-unknown", "maybe"}};
+  EXPECT_NE(error_of(c).find("malformed value"), std::string::npos) << error_of(c);
+}
+
 }  // namespace
 }  // namespace sbx
