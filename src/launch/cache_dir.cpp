@@ -44,7 +44,7 @@ std::string ensure_cache_dir(const std::string& project, const std::string& path
     throw_errno("[filesystem] cache: create " + path + "/.gitignore");
   }
   size_t len = std::strlen(kCacheGitignore);
-  if (::write(f.get(), kCacheGitignore, len) != static_cast<ssize_t>(len))
+  if (!write_all(f.get(), kCacheGitignore, len))
     throw_errno("[filesystem] cache: write " + path + "/.gitignore");
   return {};
 }

@@ -11,6 +11,7 @@
 #include "sandbox/mounts.hpp"
 #include "sandbox/report.hpp"
 #include "sandbox/resolve.hpp"
+#include "util/fd.hpp"
 
 namespace sbx::child {
 

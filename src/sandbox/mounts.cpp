@@ -12,6 +12,7 @@
 #include "sandbox/devices.hpp"
 #include "sandbox/report.hpp"
 #include "sandbox/resolve.hpp"
+#include "util/fd.hpp"
 #include "util/syscalls.hpp"
 
 namespace sbx::child {
@@ -75,21 +76,6 @@ int bind_fd(int source_fd, int target_fd, uint64_t attrs, bool recursive, const 
   ::close(tree);
   errno = err;
   return rc;
-}
-
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return false;
-    if (w == 0) {
-      errno = EIO;
-      return false;
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
 }
 
 void bind_new_file(int newroot_fd, int target_fd, const char* label, int mode, uint64_t attrs, FillFile fill,

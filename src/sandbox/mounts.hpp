@@ -31,9 +31,6 @@ int bind_fd(int source_fd, int target_fd, uint64_t attrs, bool recursive, const 
 // Attaches a detached mount fd at target_fd. 0 or -1 with errno.
 int attach(int mount_fd, int target_fd);
 
-// write(2) until all of it is written (EINTR retried); false with errno on failure.
-bool write_all(int fd, const char* p, size_t n);
-
 // A new file made by `fill` (given its write fd and `ctx`) in the new root's tmpfs,
 // still private to sbx, bound read-only (plus `attrs`) over `target_fd`, its name then
 // removed: the sanitized .git/config, /etc/hosts with the hostname. `label` names the

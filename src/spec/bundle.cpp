@@ -110,13 +110,8 @@ void write_bundle(const Spec& spec, const std::string& dir) {
   std::string tmp = "config.json.tmp";
   UniqueFd out(::openat(dir_fd.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!out) throw Error("--bundle: cannot write " + dir + "/" + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(out.get(), text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error("--bundle: cannot write " + dir + "/" + tmp + ": " + std::strerror(n < 0 ? errno : EIO));
-    done += static_cast<size_t>(n);
-  }
+  if (!write_all(out.get(), text.data(), text.size()))
+    throw Error("--bundle: cannot write " + dir + "/" + tmp + ": " + std::strerror(errno));
   if (::fsync(out.get()) != 0) throw Error("--bundle: cannot write " + dir + "/" + tmp + ": " + std::strerror(errno));
   out.reset();
   if (::renameat(dir_fd.get(), tmp.c_str(), dir_fd.get(), "config.json") != 0)

@@ -1,6 +1,9 @@
 // UniqueFd: the one owner of a file descriptor. Every fd sbx opens lives in one.
 #pragma once
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
 #include <utility>
 
 namespace sbx {
@@ -30,5 +33,22 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// write(2) until all of it is written (EINTR retried); false with errno on failure (EIO
+// for a write that wrote nothing). No allocation: the sandbox child uses it too.
+inline bool write_all(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return false;
+    if (w == 0) {
+      errno = EIO;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
 
 }  // namespace sbx
