@@ -303,6 +303,10 @@ TEST(Readme, CiRunsTheQuickStartTestCommand) {
   auto ci = lines(source(".ci/run"));
   EXPECT_NE(std::find(ci.begin(), ci.end(), blocks[1].second), ci.end())
       << ".ci/run does not run the README's test command: " << blocks[1].second;
+  // ...and runs it as a shell at a prompt would: under `set -e`, `s=$(command -v sudo)`
+  // alone ends the script where there is no sudo (as on CI, which runs as root).
+  for (const auto& l : ci)
+    EXPECT_TRUE(l.rfind("set -e", 0) != 0 && l.rfind("set -eu", 0) != 0) << ".ci/run: " << l;
   for (const char* list : {"build", "test", "ecosystem"})
     EXPECT_TRUE(fs::exists(kSource + "/tools/packages/" + list + ".txt")) << list;
 }
